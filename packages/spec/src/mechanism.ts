@@ -1,0 +1,89 @@
+/**
+ * The security mechanism contract (RFC 23 section "Authentication and Confidentiality").
+ * A mechanism is a state machine fed command bodies; it owns no socket. The engine:
+ *   1. sends the greeting with `name` and `asServer`;
+ *   2. loops: sends every `nextCommand()`, feeds each received command to `receiveCommand()`,
+ *      and awaits `pending` when it is set (a ZAP request in flight);
+ *   3. when `status` is "ready", passes message frames through `encode` / `decode`.
+ * A mechanism throws ZmqError (EPROTO, EACCES) on bad input; the engine closes the connection.
+ */
+import type { ProtocolErrorName } from "./monitor";
+import type { SocketTypeName } from "./socket-type";
+
+/** One frame on the wire: flags (MORE = 1, COMMAND = 4) and body. */
+export interface WireFrame {
+  readonly more: boolean;
+  readonly command: boolean;
+  readonly body: Uint8Array;
+}
+
+export type MechanismStatus = "handshaking" | "ready" | "error";
+
+/** A ZAP request (RFC 27) as a server mechanism asks it. */
+export interface ZapRequest {
+  readonly domain: string;
+  readonly address: string;
+  readonly routingId: Uint8Array;
+  readonly mechanism: string;
+  readonly credentials: readonly Uint8Array[];
+}
+
+/** A ZAP reply (RFC 27). */
+export interface ZapReply {
+  readonly statusCode: string;
+  readonly statusText: string;
+  readonly userId: string;
+  readonly metadata: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Asks the ZAP handler; undefined when no handler is bound. */
+export type ZapClient = (request: ZapRequest) => Promise<ZapReply> | undefined;
+
+/** What a mechanism is created with, per connection. */
+export interface MechanismSetup {
+  readonly socketType: SocketTypeName;
+  /** Properties to send in READY / INITIATE (Socket-Type, Identity, ...). */
+  readonly properties: ReadonlyMap<string, Uint8Array>;
+  /** The peer's IP address for ZAP, "" where there is none. */
+  readonly peerAddress: string;
+  readonly zapDomain: string;
+  readonly zapEnforceDomain: boolean;
+  readonly zap: ZapClient | undefined;
+}
+
+/** Why a handshake failed, for monitor events. */
+export interface HandshakeFailure {
+  readonly kind: "protocol" | "auth" | "other";
+  /** For "protocol": the ERR_ZMTP_* / ERR_ZAP_* name. */
+  readonly protocolError?: ProtocolErrorName;
+  /** For "auth": the ZAP status code (300, 400, 500). */
+  readonly status?: number;
+}
+
+export interface Mechanism {
+  readonly name: string;
+  readonly asServer: boolean;
+  readonly status: MechanismStatus;
+  /** The next command body to send (name length, name, data), or undefined if none is due. */
+  nextCommand(): Uint8Array | undefined;
+  /** A command body from the peer during the handshake. */
+  receiveCommand(body: Uint8Array): void;
+  /** Set while the mechanism waits on something outside (ZAP); the engine awaits it. */
+  readonly pending: Promise<void> | undefined;
+  /** Properties the peer sent (names lower-cased), complete once status is "ready". */
+  readonly peerProperties: ReadonlyMap<string, Uint8Array>;
+  /** User-Id from ZAP, or "" when none. */
+  readonly userId: string;
+  /** Set when status is "error". */
+  readonly failure: HandshakeFailure | undefined;
+  /** Wraps an outgoing frame after the handshake (CURVE boxes it); absent means as is. */
+  encode?(frame: WireFrame): WireFrame;
+  /** Unwraps an incoming frame after the handshake; absent means as is. */
+  decode?(frame: WireFrame): WireFrame;
+}
+
+/** Creates a mechanism per connection; registered with a Context under `name`. */
+export interface MechanismFactory {
+  readonly name: string;
+  create(setup: MechanismSetup): Mechanism;
+}

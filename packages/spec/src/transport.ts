@@ -1,0 +1,101 @@
+/**
+ * The transport contract. A transport moves bytes between two ends and knows nothing of ZMTP:
+ * the engine in @zmtp/core does greeting, handshake and framing on top of any `Connection`.
+ * A transport package imports nothing but @zmtp/spec, and is handed to a Context, so new
+ * transports are added without touching the engine (see docs/add-a-transport.md).
+ */
+import type { Endpoint } from "./endpoint";
+import type { ZmqError } from "./errors";
+
+/** What a connection tells its owner. Set once with `Connection.start`. */
+export interface ConnectionHandler {
+  /**
+   * Bytes from the peer. The chunk is only valid during the call unless the transport says
+   * otherwise: a consumer keeping it must copy (Node's net chunks are never reused, but a
+   * transport may reuse its buffers).
+   */
+  data(chunk: Uint8Array): void;
+  /** The transport's write buffer drained after `write` returned false. */
+  drain(): void;
+  /**
+   * The connection is gone, by the peer or locally. Called exactly once; `error` is undefined
+   * for an orderly close. No call follows it.
+   */
+  closed(error: ZmqError | undefined): void;
+}
+
+export interface Connection {
+  /** The local endpoint, e.g. `tcp://127.0.0.1:5555`. */
+  readonly localAddress: string;
+  /** The remote endpoint, e.g. `tcp://127.0.0.1:40312`; for ZAP the bare IP is `peerHost`. */
+  readonly remoteAddress: string;
+  /** The peer's IP address (ZAP's "address" frame), or "" where there is none (ipc, inproc). */
+  readonly peerHost: string;
+  /**
+   * Starts the flow of events. Data arriving before `start` is buffered by the transport, so an
+   * owner can set itself up first.
+   */
+  start(handler: ConnectionHandler): void;
+  /**
+   * Queues chunks for writing, in order, as one batch (one system write where the transport can).
+   * Returns false when the transport's buffer is above its mark: keep the data (it is queued), but
+   * write more only after `drain`. Writing after close is ignored.
+   */
+  write(chunks: readonly Uint8Array[]): boolean;
+  /** Stops reading from the peer (backpressure toward it). */
+  pause(): void;
+  /** Starts reading again after `pause`. */
+  resume(): void;
+  /** Flushes what is queued, then closes. `closed` follows. Idempotent. */
+  end(): void;
+  /** Closes at once, dropping what is queued. `closed` follows. Idempotent. */
+  destroy(error?: ZmqError): void;
+}
+
+export interface Listener {
+  /** The resolved endpoint: the real port for `tcp://*:*`, the real path for `ipc://*`. */
+  readonly endpoint: string;
+  /** Stops accepting and releases the address (an ipc file is removed). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options a transport may honour (zeromq.js / zmq_setsockopt names). Unknown ones are ignored. */
+export interface TransportOptions {
+  /** Listen backlog (ZMQ_BACKLOG). */
+  readonly backlog?: number;
+  /** Allow IPv6 (ZMQ_IPV6). */
+  readonly ipv6?: boolean;
+  /** TCP keepalive: -1 system default, 0 off, 1 on (ZMQ_TCP_KEEPALIVE). */
+  readonly tcpKeepalive?: number;
+  /** Seconds before the first keepalive probe (ZMQ_TCP_KEEPALIVE_IDLE). */
+  readonly tcpKeepaliveIdle?: number;
+  /** Connect timeout in ms, 0 for the system's (ZMQ_CONNECT_TIMEOUT). */
+  readonly connectTimeout?: number;
+  /** Abort signal for a connect in progress. */
+  readonly signal?: AbortSignal;
+}
+
+/** Called for each accepted connection. */
+export type AcceptHandler = (connection: Connection) => void;
+
+/** Errors a listener meets after it started (a failed accept). */
+export type AcceptErrorHandler = (error: ZmqError) => void;
+
+export interface Transport {
+  /** The scheme it serves: "tcp", "ipc", "inproc", ... */
+  readonly protocol: string;
+  /**
+   * Starts listening. Rejects with ZmqError: EADDRINUSE, EADDRNOTAVAIL, EACCES, EINVAL.
+   */
+  listen(
+    endpoint: Endpoint,
+    options: TransportOptions,
+    onConnection: AcceptHandler,
+    onAcceptError?: AcceptErrorHandler,
+  ): Promise<Listener>;
+  /**
+   * Opens one connection. Rejects with ZmqError: ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENOENT,
+   * EINVAL; the caller retries per its reconnect policy.
+   */
+  connect(endpoint: Endpoint, options: TransportOptions): Promise<Connection>;
+}
