@@ -1,0 +1,188 @@
+/**
+ * Streaming frame decoder (RFC 23 §3.3 "Framing"), without I/O.
+ *
+ * Chunks are queued: `push` may be called at any time, and `next` returns frames in order until
+ * it needs more bytes. A frame that lies inside one chunk is returned as a view into that chunk
+ * (no copy); only a frame straddling chunks is copied, into one allocation of exactly its size,
+ * made after the size passed the `maxMessageSize` check.
+ */
+import { ZmqError } from "@zmtp/spec";
+import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAGS_RESERVED, type Frame } from "./frame";
+
+export interface FrameDecoderOptions {
+  /**
+   * Largest frame body accepted, in bytes; -1 (default) = unlimited. libzmq checks each frame
+   * against ZMQ_MAXMSGSIZE.
+   */
+  maxMessageSize?: number;
+}
+
+const SHORT_HEADER = 2;
+const LONG_HEADER = 9;
+const TWO_POW_32 = 0x1_0000_0000;
+/** The high 32 bits of Number.MAX_SAFE_INTEGER (2^53 - 1). */
+const MAX_SAFE_HIGH = 0x1f_ffff;
+const EMPTY = new Uint8Array(0);
+
+export class FrameDecoder {
+  readonly #maxMessageSize: number;
+  readonly #header = new Uint8Array(LONG_HEADER);
+  readonly #headerView = new DataView(this.#header.buffer);
+  /** Queued chunks; the ones before `#head` are fully consumed. */
+  #chunks: Uint8Array[] = [];
+  #head = 0;
+  /** Read position inside `#chunks[#head]`. */
+  #offset = 0;
+  #buffered = 0;
+  /** Flags of the frame whose header was read, and its body size; -1 while reading a header. */
+  #flags = 0;
+  #bodySize = -1;
+  #error: ZmqError | undefined;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    const max = options.maxMessageSize ?? -1;
+    if (!Number.isInteger(max) || max < -1) {
+      throw new ZmqError("EINVAL", `maxMessageSize must be -1 or a non-negative integer: ${max}`);
+    }
+    this.#maxMessageSize = max;
+  }
+
+  /** Queues a chunk; may be called at any time (frames already queued are not lost). */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+  }
+
+  /**
+   * The next complete frame, or undefined when more bytes are needed. Throws EPROTO for a
+   * malformed header and EMSGSIZE for a body over `maxMessageSize`; after a throw the decoder
+   * stays failed.
+   */
+  next(): Frame | undefined {
+    if (this.#error !== undefined) throw this.#error;
+    try {
+      return this.#next();
+    } catch (error) {
+      this.#error = error as ZmqError;
+      this.#chunks = [];
+      this.#head = 0;
+      this.#offset = 0;
+      this.#buffered = 0;
+      throw error;
+    }
+  }
+
+  /** Bytes held but not yet returned as frames (a header already parsed is not counted). */
+  get buffered(): number {
+    return this.#buffered;
+  }
+
+  #next(): Frame | undefined {
+    if (this.#bodySize < 0 && !this.#readHeader()) return undefined;
+    const size = this.#bodySize;
+    if (this.#buffered < size) return undefined;
+    const flags = this.#flags;
+    const body = size === 0 ? EMPTY : this.#take(size);
+    this.#bodySize = -1;
+    return {
+      more: (flags & FLAG_MORE) !== 0,
+      command: (flags & FLAG_COMMAND) !== 0,
+      body,
+    };
+  }
+
+  /** Reads a whole header if buffered; false when more bytes are needed. */
+  #readHeader(): boolean {
+    if (this.#buffered === 0) return false;
+    const flags = this.#peekFirst();
+    // RFC 23 §3.3: bits 3-7 are reserved; a command frame never has MORE.
+    if ((flags & FLAGS_RESERVED) !== 0) {
+      throw new ZmqError("EPROTO", `Reserved frame flag bits set: 0x${flags.toString(16)}`);
+    }
+    if ((flags & (FLAG_COMMAND | FLAG_MORE)) === (FLAG_COMMAND | FLAG_MORE)) {
+      throw new ZmqError("EPROTO", "Command frame with the MORE flag set");
+    }
+    let size: number;
+    if ((flags & FLAG_LONG) === 0) {
+      if (this.#buffered < SHORT_HEADER) return false;
+      this.#copyOut(this.#header, SHORT_HEADER);
+      size = this.#header[1] ?? 0;
+    } else {
+      if (this.#buffered < LONG_HEADER) return false;
+      this.#copyOut(this.#header, LONG_HEADER);
+      // RFC 23 §3.3: a long size is an unsigned 64-bit big-endian integer, 0 to 2^63-1.
+      const high = this.#headerView.getUint32(1);
+      const low = this.#headerView.getUint32(5);
+      if (high >= 0x8000_0000) {
+        throw new ZmqError("EPROTO", "Long frame size has the top bit set (over 2^63-1)");
+      }
+      if (high > MAX_SAFE_HIGH) {
+        throw new ZmqError("EPROTO", "Long frame size exceeds Number.MAX_SAFE_INTEGER");
+      }
+      size = high * TWO_POW_32 + low;
+    }
+    if (this.#maxMessageSize >= 0 && size > this.#maxMessageSize) {
+      throw new ZmqError(
+        "EMSGSIZE",
+        `Frame of ${size} bytes exceeds maxMessageSize ${this.#maxMessageSize}`,
+      );
+    }
+    this.#flags = flags;
+    this.#bodySize = size;
+    return true;
+  }
+
+  #peekFirst(): number {
+    return this.#chunks[this.#head]?.[this.#offset] ?? 0;
+  }
+
+  /** Returns the next `size` (<= buffered, > 0) bytes: a view when they lie in one chunk. */
+  #take(size: number): Uint8Array {
+    const chunk = this.#chunks[this.#head]!;
+    if (chunk.length - this.#offset >= size) {
+      const view = chunk.subarray(this.#offset, this.#offset + size);
+      this.#advance(size);
+      return view;
+    }
+    let body: Uint8Array;
+    try {
+      body = new Uint8Array(size);
+    } catch (error) {
+      throw new ZmqError("ENOMEM", `Cannot allocate a frame body of ${size} bytes`, {
+        cause: error,
+      });
+    }
+    this.#copyOut(body, size);
+    return body;
+  }
+
+  /** Copies the next `size` (<= buffered) bytes into `target` and consumes them. */
+  #copyOut(target: Uint8Array, size: number): void {
+    let written = 0;
+    while (written < size) {
+      const chunk = this.#chunks[this.#head]!;
+      const count = Math.min(chunk.length - this.#offset, size - written);
+      target.set(chunk.subarray(this.#offset, this.#offset + count), written);
+      written += count;
+      this.#advance(count);
+    }
+  }
+
+  /** Consumes `count` bytes, all inside the head chunk. */
+  #advance(count: number): void {
+    this.#buffered -= count;
+    this.#offset += count;
+    const chunk = this.#chunks[this.#head]!;
+    if (this.#offset < chunk.length) return;
+    this.#offset = 0;
+    this.#head++;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks = [];
+      this.#head = 0;
+    } else if (this.#head >= 64) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
