@@ -31,7 +31,10 @@ export interface Greeting {
 export interface EncodeGreetingOptions {
   /** Mechanism name, ASCII, 1-20 characters (`NULL`, `PLAIN`, `CURVE`). */
   mechanism: string;
-  /** The as-server byte (RFC 23 §3.2); false for NULL. */
+  /**
+   * The as-server byte (RFC 23 §3.2); false for NULL. libzmq 4.3 always sends 0 here, even as a
+   * PLAIN or CURVE server, so a peer's role must not be inferred from it.
+   */
   asServer: boolean;
   /** Minor version: 1 for ZMTP 3.1 (default), 0 to announce 3.0. */
   minor?: number;
