@@ -1,1 +1,4 @@
-export {};
+export { connectStream } from "./connect-stream";
+export { type StreamAddresses, StreamConnection, streamError } from "./stream-connection";
+export { unmapIpv4 } from "./tcp-address";
+export { TcpTransport, type TcpTransportOptions, tcp } from "./tcp-transport";
