@@ -1,0 +1,224 @@
+/** Frame encoder / decoder behaviour and command helpers (RFC 23 §3.3-§3.5, RFC 37). */
+import { isZmqError, type WireFrame, type ZmqErrorCode } from "@zmtp/spec";
+import { describe, expect, it } from "vitest";
+import {
+  decodeCommand,
+  decodeError,
+  decodeMetadata,
+  decodePing,
+  decodeSubscriptionMessage,
+  encodeCommand,
+  encodeError,
+  encodeFrame,
+  encodeMetadata,
+  encodePing,
+  encodePong,
+  encodeSubscriptionMessage,
+  FLAG_COMMAND,
+  FLAG_LONG,
+  FLAG_MORE,
+  type Frame,
+  FrameDecoder,
+  FrameEncoder,
+  frameHeaderSize,
+  utf8Decode,
+  utf8Encode,
+} from "../src";
+import { concat, fromHex, toHex } from "./helpers/hex";
+
+function codeOf(action: () => unknown): ZmqErrorCode | "none" | "other" {
+  try {
+    action();
+  } catch (error) {
+    return isZmqError(error) ? error.code : "other";
+  }
+  return "none";
+}
+
+describe("frame header (RFC 23 §3.3)", () => {
+  it("flags and header sizes", () => {
+    expect([FLAG_MORE, FLAG_LONG, FLAG_COMMAND]).toEqual([1, 2, 4]);
+    expect([0, 255, 256, 2 ** 40].map(frameHeaderSize)).toEqual([2, 2, 9, 9]);
+  });
+
+  it("encodeFrame: short, long, command; LONG derived from the size", () => {
+    expect(toHex(encodeFrame(fromHex("aabb"), FLAG_MORE))).toBe("0102aabb");
+    expect(toHex(encodeFrame(new Uint8Array(), 0))).toBe("0000");
+    expect(toHex(encodeFrame(new Uint8Array(255), 0).subarray(0, 2))).toBe("00ff");
+    expect(toHex(encodeFrame(new Uint8Array(256), FLAG_MORE).subarray(0, 9))).toBe(
+      "030000000000000100",
+    );
+    expect(toHex(encodeFrame(new Uint8Array(3), FLAG_COMMAND | FLAG_LONG))).toBe("0403000000");
+    expect(toHex(encodeFrame(new Uint8Array(70_000), FLAG_COMMAND).subarray(0, 9))).toBe(
+      "060000000000011170",
+    );
+  });
+
+  it("encodeFrame: EINVAL for COMMAND|MORE and unknown flag bits", () => {
+    expect(codeOf(() => encodeFrame(new Uint8Array(), FLAG_COMMAND | FLAG_MORE))).toBe("EINVAL");
+    expect(codeOf(() => encodeFrame(new Uint8Array(), 0x08))).toBe("EINVAL");
+  });
+});
+
+describe("FrameEncoder", () => {
+  it("coalesces small frames into one chunk and passes large bodies by reference", () => {
+    const encoder = new FrameEncoder({ copyThreshold: 1024 });
+    const large = new Uint8Array(4096).fill(7);
+    encoder.writeMessage([utf8Encode("a"), large, utf8Encode("b")]);
+    encoder.writeCommand(encodePing(1));
+    expect(encoder.pendingBytes).toBe(3 + 9 + 4096 + 3 + 9);
+    const chunks = encoder.flush();
+    expect(chunks).toHaveLength(3);
+    expect(chunks[1]).toBe(large);
+    expect(toHex(chunks[0]!)).toBe("010161030000000000001000");
+    expect(toHex(chunks[2]!)).toBe(`000162${toHex(encodeFrame(encodePing(1), FLAG_COMMAND))}`);
+    expect(encoder.pendingBytes).toBe(0);
+    expect(encoder.flush()).toEqual([]);
+  });
+
+  it("never rewrites a flushed chunk", () => {
+    const encoder = new FrameEncoder({ bufferSize: 64 });
+    encoder.writeMessage([utf8Encode("first")]);
+    const [first] = encoder.flush();
+    const snapshot = toHex(first!);
+    for (let index = 0; index < 20; index++) encoder.writeMessage([utf8Encode("second")]);
+    encoder.flush();
+    expect(toHex(first!)).toBe(snapshot);
+  });
+
+  it("writeFrame keeps explicit flags; EINVAL on zero parts and COMMAND|MORE", () => {
+    const encoder = new FrameEncoder();
+    encoder.writeFrame(utf8Encode("x"), FLAG_MORE);
+    expect(toHex(concat(encoder.flush()))).toBe("010178");
+    expect(codeOf(() => encoder.writeMessage([]))).toBe("EINVAL");
+    expect(codeOf(() => encoder.writeFrame(new Uint8Array(), FLAG_MORE | FLAG_COMMAND))).toBe(
+      "EINVAL",
+    );
+  });
+});
+
+describe("FrameDecoder", () => {
+  it("returns views into a chunk and copies only frames that straddle chunks", () => {
+    const stream = concat([
+      encodeFrame(utf8Encode("one"), FLAG_MORE),
+      encodeFrame(utf8Encode("two"), 0),
+    ]);
+    const decoder = new FrameDecoder();
+    decoder.push(stream);
+    const first = decoder.next()!;
+    expect(first.body.buffer).toBe(stream.buffer);
+    expect(first.body.byteOffset).toBe(2);
+    expect(decoder.next()!.body.buffer).toBe(stream.buffer);
+
+    decoder.push(stream.subarray(0, 4));
+    decoder.push(stream.subarray(4));
+    const straddling = decoder.next()!;
+    expect(utf8Decode(straddling.body)).toBe("one");
+    expect(straddling.body.buffer).not.toBe(stream.buffer);
+    expect(straddling.body.buffer.byteLength).toBe(3);
+  });
+
+  it("accepts pushes while frames are still queued", () => {
+    const decoder = new FrameDecoder();
+    decoder.push(encodeFrame(utf8Encode("a"), 0));
+    decoder.push(encodeFrame(utf8Encode("b"), 0));
+    expect(decoder.buffered).toBe(6);
+    const bodies = [decoder.next(), decoder.next(), decoder.next()].map((frame) =>
+      frame === undefined ? undefined : utf8Decode(frame.body),
+    );
+    expect(bodies).toEqual(["a", "b", undefined]);
+  });
+
+  it("accepts a long header for a short body (libzmq does)", () => {
+    const decoder = new FrameDecoder();
+    decoder.push(fromHex("020000000000000001ff"));
+    expect(toHex(decoder.next()!.body)).toBe("ff");
+  });
+
+  it("frames are WireFrames", () => {
+    const frame: Frame = { more: false, command: true, body: new Uint8Array() };
+    const wire: WireFrame = frame;
+    expect(wire.command).toBe(true);
+  });
+});
+
+describe("commands (RFC 23 §3.4, RFC 37)", () => {
+  it("encodeCommand: length-prefixed name; EINVAL when empty or over 255 bytes", () => {
+    expect(toHex(encodeCommand("READY"))).toBe("055245414459");
+    expect(codeOf(() => encodeCommand(""))).toBe("EINVAL");
+    expect(codeOf(() => encodeCommand("A".repeat(256)))).toBe("EINVAL");
+    expect(codeOf(() => encodeCommand("A".repeat(255)))).toBe("none");
+  });
+
+  it("decodeCommand returns the data as a view", () => {
+    const body = encodeCommand("SUBSCRIBE", utf8Encode("topic"));
+    const command = decodeCommand(body);
+    expect(command.name).toBe("SUBSCRIBE");
+    expect(command.data.buffer).toBe(body.buffer);
+    expect(utf8Decode(command.data)).toBe("topic");
+  });
+
+  it("ERROR round-trips and truncates the reason to 255 bytes on a character boundary", () => {
+    const body = encodeError("Invalid socket type");
+    expect(toHex(body.subarray(0, 7))).toBe("054552524f5213");
+    expect(decodeError(decodeCommand(body).data)).toBe("Invalid socket type");
+    const long = decodeError(decodeCommand(encodeError("é".repeat(200))).data);
+    expect(long).toBe("é".repeat(127));
+    expect(decodeError(decodeCommand(encodeError("x".repeat(300))).data)).toHaveLength(255);
+  });
+
+  it("PING / PONG: TTL u16 BE, context up to 16 bytes", () => {
+    expect(toHex(encodePing(0x1234, fromHex("aabb")))).toBe("0450494e471234aabb");
+    expect(decodePing(fromHex("ffff"))).toEqual({ ttl: 65535, context: new Uint8Array() });
+    for (const ttl of [-1, 65536, 1.5, Number.NaN])
+      expect(codeOf(() => encodePing(ttl))).toBe("EINVAL");
+    expect(codeOf(() => encodePing(1, new Uint8Array(17)))).toBe("EINVAL");
+    expect(codeOf(() => encodePong(new Uint8Array(17)))).toBe("EINVAL");
+    expect(toHex(encodePong(fromHex("01")))).toBe("04504f4e4701");
+  });
+
+  it("ZMTP 3.0 subscription messages (RFC 23 §3.6)", () => {
+    expect(toHex(encodeSubscriptionMessage(utf8Encode("A"), true))).toBe("0141");
+    expect(toHex(encodeSubscriptionMessage(utf8Encode("A"), false))).toBe("0041");
+    expect(decodeSubscriptionMessage(fromHex("0141"))).toEqual({
+      subscribe: true,
+      topic: utf8Encode("A"),
+    });
+    expect(decodeSubscriptionMessage(fromHex("02"))).toBeUndefined();
+    expect(decodeSubscriptionMessage(new Uint8Array())).toBeUndefined();
+  });
+});
+
+describe("metadata (RFC 23 §3.5)", () => {
+  it("matches the RFC 23 DEALER READY example layout", () => {
+    const data = encodeMetadata([
+      ["Socket-Type", "DEALER"],
+      ["Identity", new Uint8Array()],
+    ]);
+    expect(toHex(data)).toBe(
+      "0b536f636b65742d54797065000000064445414c4552084964656e7469747900000000",
+    );
+    // The RFC example frame announces a body of 0x29 = 41 bytes: "\x05READY" + this metadata.
+    expect(data.length + 6).toBe(41);
+  });
+
+  it("EINVAL on bad names", () => {
+    for (const name of ["", "a b", "X".repeat(256), "naïve", "a:b"]) {
+      expect(codeOf(() => encodeMetadata([[name, "v"]]))).toBe("EINVAL");
+    }
+    expect(codeOf(() => encodeMetadata([["A-z_0.9+", "v"]]))).toBe("none");
+  });
+
+  it("decodes lower-cased names, keeping the first of duplicates, values as views", () => {
+    const data = encodeMetadata([
+      ["X-Custom", "one"],
+      ["x-custom", "two"],
+      ["Empty", ""],
+    ]);
+    const decoded = decodeMetadata(data);
+    expect([...decoded.keys()]).toEqual(["x-custom", "empty"]);
+    expect(utf8Decode(decoded.get("x-custom")!)).toBe("one");
+    expect(decoded.get("x-custom")!.buffer).toBe(data.buffer);
+    expect(decodeMetadata(new Uint8Array()).size).toBe(0);
+  });
+});
