@@ -106,8 +106,15 @@ export class FrameDecoder {
     let size: number;
     if ((flags & FLAG_LONG) === 0) {
       if (this.#buffered < SHORT_HEADER) return false;
-      this.#copyOut(this.#header, SHORT_HEADER);
-      size = this.#header[1] ?? 0;
+      const chunk = this.#chunks[this.#head]!;
+      if (chunk.length - this.#offset >= SHORT_HEADER) {
+        // Fast path: the header lies in the head chunk; read it in place.
+        size = chunk[this.#offset + 1]!;
+        this.#advance(SHORT_HEADER);
+      } else {
+        this.#copyOut(this.#header, SHORT_HEADER);
+        size = this.#header[1]!;
+      }
     } else {
       if (this.#buffered < LONG_HEADER) return false;
       this.#copyOut(this.#header, LONG_HEADER);
