@@ -1,1 +1,15 @@
-export {};
+export { Context, type ContextMember } from "./context";
+export { type EngineHost, ZmtpEngine } from "./engine";
+export { bytesEqual, bytesKey, EMPTY_FRAME, type Message } from "./message";
+export type { MonitorEvent, MonitorListener } from "./monitor";
+export { nullMechanism } from "./null-mechanism";
+export { defaultOptions, type SocketOptions } from "./options";
+export { Pipe, type PipeEngine, type PipeOwner } from "./pipe";
+export { Queue } from "./queue";
+export { RawEngine } from "./raw-engine";
+export { Distributor } from "./routing/distributor";
+export { FairQueue } from "./routing/fair-queue";
+export { LoadBalancer } from "./routing/load-balancer";
+export { SubscriptionTrie } from "./routing/subscription-trie";
+export { scheduleMacrotask } from "./schedule";
+export { Connecter, type ConnectOptions, type Engine, SocketBase } from "./socket-base";

@@ -1,1 +1,11 @@
-export {};
+export { DealerSocket } from "./dealer";
+export { PairSocket } from "./pair";
+export { PullSocket } from "./pull";
+export { PushSocket } from "./push";
+export { RepSocket } from "./rep";
+export { ReqSocket } from "./req";
+export { RouterSocket } from "./router";
+export { RoutingIdTable } from "./routing-ids";
+export { StreamSocket } from "./stream";
+export { PubSocket, subscription, XPubSocket } from "./xpub";
+export { SubSocket, XSubSocket } from "./xsub";

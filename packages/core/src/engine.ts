@@ -1,0 +1,504 @@
+/**
+ * The ZMTP engine: one per connection. It sends and reads the greeting (RFC 23 §3.2), runs the
+ * security handshake through a Mechanism, checks the peer's socket type, then moves messages
+ * between the connection and a pipe, answers PING with PONG and sends heartbeats (RFC 37).
+ *
+ * Outbound messages queued in one event-loop turn are encoded into one batch and written with
+ * one `Connection.write`. Inbound frames are views into the received chunk; reading stops while
+ * the pipe is at its receive mark and resumes when the socket drains it.
+ */
+import {
+  decodeCommand,
+  decodePing,
+  encodeCancel,
+  encodeError,
+  encodeGreeting,
+  encodePing,
+  encodePong,
+  encodeSubscribe,
+  FLAG_COMMAND,
+  FLAG_MORE,
+  type Frame,
+  FrameDecoder,
+  FrameEncoder,
+  GreetingDecoder,
+} from "@zmtp/codec";
+import {
+  type Connection,
+  type HandshakeFailure,
+  isCompatible,
+  isZmqError,
+  type Mechanism,
+  type MechanismFactory,
+  type SocketTypeName,
+  type ZapClient,
+  ZmqError,
+} from "@zmtp/spec";
+import { EMPTY_FRAME, type Message } from "./message";
+import type { SocketOptions } from "./options";
+import type { Pipe, PipeEngine } from "./pipe";
+import { scheduleMacrotask } from "./schedule";
+
+/** What an engine needs from its socket. */
+export interface EngineHost {
+  readonly socketType: SocketTypeName;
+  readonly options: SocketOptions;
+  readonly mechanism: MechanismFactory;
+  readonly zap: ZapClient | undefined;
+  /** The handshake succeeded: the socket hands back the pipe to use, or undefined to refuse. */
+  engineReady(engine: ZmtpEngine): Pipe | undefined;
+  /** The engine stopped; `failure` is set when the handshake failed. Called once. */
+  engineStopped(
+    engine: ZmtpEngine,
+    error: ZmqError | undefined,
+    failure: HandshakeFailure | undefined,
+  ): void;
+}
+
+type State = "greeting" | "handshake" | "active" | "closed";
+
+/** Stop batching and write once this many bytes are encoded. */
+const BATCH_BYTES = 256 * 1024;
+
+export class ZmtpEngine implements PipeEngine {
+  pipe: Pipe | undefined;
+  /** Peer properties from the handshake. */
+  peerProperties: ReadonlyMap<string, Uint8Array> = new Map();
+  peerMinor = 1;
+  userId = "";
+  handshakeDone = false;
+
+  private state: State = "greeting";
+  private readonly greeting = new GreetingDecoder();
+  private readonly decoder: FrameDecoder;
+  private readonly encoder = new FrameEncoder();
+  private mechanism: Mechanism | undefined;
+  private parts: Uint8Array[] = [];
+  private chunks: Uint8Array[] = [];
+  private readPaused = false;
+  private waitingDrain = false;
+  private flushScheduled = false;
+  private closing = false;
+  private stopped = false;
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
+  private ttlDeadline: ReturnType<typeof setTimeout> | undefined;
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private receivedSincePing = false;
+  private ttlMs = 0;
+  private readonly subscriptionCommands: boolean;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly host: EngineHost,
+    readonly endpoint: string,
+  ) {
+    const { maxMessageSize } = host.options;
+    this.decoder = new FrameDecoder({ maxMessageSize });
+    this.subscriptionCommands = host.socketType === "SUB" || host.socketType === "XSUB";
+  }
+
+  start(): void {
+    const { options } = this.host;
+    if (options.handshakeInterval > 0) {
+      this.handshakeTimer = setTimeout(() => {
+        this.fail(new ZmqError("ETIMEDOUT", "Handshake timed out"), { kind: "other" });
+      }, options.handshakeInterval);
+    }
+    this.connection.start({
+      data: (chunk) => this.onData(chunk),
+      drain: () => this.onDrain(),
+      closed: (error) => this.stop(error, undefined),
+    });
+    this.connection.write([
+      encodeGreeting({ mechanism: this.host.mechanism.name, asServer: this.host.options.asServer }),
+    ]);
+  }
+
+  // ---- inbound ----------------------------------------------------------------------------
+
+  private onData(chunk: Uint8Array): void {
+    if (this.stopped) return;
+    this.receivedSincePing = true;
+    if (this.ttlDeadline !== undefined) this.armTtl();
+    if (this.readPaused || this.chunks.length > 0) {
+      this.chunks.push(chunk);
+      return;
+    }
+    this.consume(chunk);
+  }
+
+  private consume(chunk: Uint8Array): void {
+    try {
+      if (this.state === "greeting") {
+        const used = this.greeting.push(chunk);
+        if (!this.greeting.done) return;
+        this.onGreeting();
+        if (this.stopped) return;
+        chunk = chunk.subarray(used);
+      }
+      if (chunk.length > 0) this.decoder.push(chunk);
+      this.processFrames();
+    } catch (error) {
+      this.failFrom(error);
+    }
+  }
+
+  private processFrames(): void {
+    while (!this.readPaused && !this.stopped) {
+      if (this.mechanism?.pending !== undefined) return;
+      const frame = this.decoder.next();
+      if (frame === undefined) {
+        // Everything decoded: take the next queued chunk, if any.
+        const next = this.chunks.shift();
+        if (next === undefined) return;
+        this.decoder.push(next);
+        continue;
+      }
+      if (this.state === "handshake") this.onHandshakeFrame(frame);
+      else this.onFrame(frame);
+    }
+  }
+
+  private onGreeting(): void {
+    const greeting = this.greeting.greeting!;
+    this.peerMinor = greeting.major > 3 ? 1 : Math.min(greeting.minor, 1);
+    if (greeting.mechanism !== this.host.mechanism.name) {
+      this.fail(new ZmqError("EPROTO", `Mechanism mismatch: peer uses ${greeting.mechanism}`), {
+        kind: "protocol",
+        protocolError: "ERR_ZMTP_MECHANISM_MISMATCH",
+      });
+      return;
+    }
+    const { options } = this.host;
+    const properties = new Map<string, Uint8Array>([
+      ["Socket-Type", new TextEncoder().encode(this.host.socketType)],
+    ]);
+    if (
+      options.routingId !== undefined &&
+      (this.host.socketType === "REQ" ||
+        this.host.socketType === "DEALER" ||
+        this.host.socketType === "ROUTER")
+    ) {
+      properties.set("Identity", options.routingId);
+    }
+    this.mechanism = this.host.mechanism.create({
+      socketType: this.host.socketType,
+      properties,
+      peerAddress: this.connection.peerHost,
+      zapDomain: options.zapDomain,
+      zapEnforceDomain: options.zapEnforceDomain,
+      zap: this.host.zap,
+    });
+    this.state = "handshake";
+    this.sendHandshakeCommands();
+  }
+
+  private sendHandshakeCommands(): void {
+    const mechanism = this.mechanism!;
+    let command = mechanism.nextCommand();
+    if (command === undefined) return;
+    while (command !== undefined) {
+      this.encoder.writeCommand(command);
+      command = mechanism.nextCommand();
+    }
+    this.writeBatch();
+  }
+
+  private onHandshakeFrame(frame: Frame): void {
+    const mechanism = this.mechanism!;
+    if (!frame.command) {
+      this.fail(new ZmqError("EPROTO", "Message before the handshake completed"), {
+        kind: "protocol",
+        protocolError: "ERR_ZMTP_UNEXPECTED_COMMAND",
+      });
+      return;
+    }
+    mechanism.receiveCommand(frame.body);
+    this.afterMechanismStep();
+  }
+
+  private afterMechanismStep(): void {
+    const mechanism = this.mechanism!;
+    if (mechanism.status === "error") {
+      this.fail(new ZmqError("EPROTO", "Handshake failed"), mechanism.failure ?? { kind: "other" });
+      return;
+    }
+    this.sendHandshakeCommands();
+    if (mechanism.pending !== undefined) {
+      mechanism.pending.then(() => {
+        if (this.stopped) return;
+        this.afterMechanismStep();
+        this.processFrames();
+      });
+      return;
+    }
+    if (mechanism.status === "ready") this.onHandshakeDone();
+  }
+
+  private onHandshakeDone(): void {
+    const mechanism = this.mechanism!;
+    this.peerProperties = mechanism.peerProperties;
+    this.userId = mechanism.userId;
+    const peerType = new TextDecoder().decode(
+      this.peerProperties.get("socket-type") ?? EMPTY_FRAME,
+    );
+    if (!isCompatible(this.host.socketType, peerType)) {
+      this.encoder.writeCommand(encodeError("Invalid socket type"));
+      this.writeBatch();
+      this.fail(
+        new ZmqError(
+          "EPROTO",
+          `Socket type ${this.host.socketType} cannot talk to ${peerType || "an unnamed peer"}`,
+        ),
+        { kind: "protocol", protocolError: "ERR_ZMTP_INVALID_METADATA" },
+      );
+      return;
+    }
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.state = "active";
+    this.handshakeDone = true;
+    const pipe = this.host.engineReady(this);
+    if (pipe === undefined) {
+      this.destroy();
+      return;
+    }
+    this.pipe = pipe;
+    this.startHeartbeats();
+  }
+
+  private onFrame(input: Frame): void {
+    const frame = this.mechanism?.decode ? this.mechanism.decode(input) : input;
+    if (frame.command) {
+      this.onCommand(frame.body);
+      return;
+    }
+    this.parts.push(frame.body);
+    if (frame.more) return;
+    const message = this.parts;
+    this.parts = [];
+    this.deliver(message);
+  }
+
+  private deliver(message: Message): void {
+    const pipe = this.pipe;
+    if (pipe === undefined) return;
+    pipe.deliver(message);
+    if (pipe.inboundFull) {
+      this.readPaused = true;
+      this.connection.pause();
+      pipe.awaitDrain();
+    }
+  }
+
+  private onCommand(body: Uint8Array): void {
+    const command = decodeCommand(body);
+    switch (command.name) {
+      case "PING": {
+        const { ttl, context } = decodePing(command.data);
+        this.sendCommand(encodePong(context));
+        if (ttl > 0) {
+          this.ttlMs = ttl * 100;
+          this.armTtl();
+        }
+        return;
+      }
+      case "PONG":
+        return;
+      case "SUBSCRIBE":
+      case "CANCEL": {
+        // Delivered in the 3.0 message form (\x01topic / \x00topic) that XPUB understands.
+        const message = new Uint8Array(command.data.length + 1);
+        message[0] = command.name === "SUBSCRIBE" ? 1 : 0;
+        message.set(command.data, 1);
+        this.deliver([message]);
+        return;
+      }
+      case "ERROR":
+        this.fail(new ZmqError("EPROTO", "Peer sent ERROR"), undefined);
+        return;
+      default:
+        // Unknown commands are ignored, as libzmq does after the handshake.
+        return;
+    }
+  }
+
+  inboundDrained(): void {
+    if (!this.readPaused || this.stopped) return;
+    this.readPaused = false;
+    this.connection.resume();
+    try {
+      this.processFrames();
+    } catch (error) {
+      this.failFrom(error);
+    }
+  }
+
+  // ---- outbound ---------------------------------------------------------------------------
+
+  outboundActivated(): void {
+    if (this.flushScheduled || this.state !== "active") return;
+    this.flushScheduled = true;
+    scheduleMacrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const pipe = this.pipe;
+    if (pipe === undefined || this.stopped || this.waitingDrain) return;
+    const encoder = this.encoder;
+    const encode = this.mechanism?.encode;
+    for (;;) {
+      const message = pipe.pull();
+      if (message === undefined) break;
+      if (this.subscriptionCommands && this.peerMinor >= 1 && message.length === 1) {
+        const body = message[0]!;
+        if (body.length > 0 && (body[0] === 1 || body[0] === 0)) {
+          const topic = body.subarray(1);
+          this.writeCommandFrame(body[0] === 1 ? encodeSubscribe(topic) : encodeCancel(topic));
+          continue;
+        }
+      }
+      if (encode === undefined) {
+        encoder.writeMessage(message.length === 0 ? [EMPTY_FRAME] : message);
+      } else {
+        for (let i = 0; i < message.length; i++) {
+          const more = i < message.length - 1;
+          const wire = encode({ more, command: false, body: message[i]! });
+          encoder.writeFrame(
+            wire.body,
+            (wire.more ? FLAG_MORE : 0) | (wire.command ? FLAG_COMMAND : 0),
+          );
+        }
+      }
+      if (encoder.pendingBytes >= BATCH_BYTES) {
+        if (!this.writeBatch()) return;
+      }
+    }
+    this.writeBatch();
+    if (this.closing && pipe.outboundLength === 0 && !this.waitingDrain) this.finishClose();
+  }
+
+  private writeCommandFrame(body: Uint8Array): void {
+    const encode = this.mechanism?.encode;
+    if (encode === undefined) {
+      this.encoder.writeCommand(body);
+      return;
+    }
+    const wire = encode({ more: false, command: true, body });
+    this.encoder.writeFrame(
+      wire.body,
+      (wire.more ? FLAG_MORE : 0) | (wire.command ? FLAG_COMMAND : 0),
+    );
+  }
+
+  private sendCommand(body: Uint8Array): void {
+    this.writeCommandFrame(body);
+    this.writeBatch();
+  }
+
+  /** Writes what is batched; false when the connection asked us to wait for drain. */
+  private writeBatch(): boolean {
+    const chunks = this.encoder.flush();
+    if (chunks.length === 0 || this.stopped) return !this.waitingDrain;
+    if (!this.connection.write(chunks)) this.waitingDrain = true;
+    return !this.waitingDrain;
+  }
+
+  private onDrain(): void {
+    this.waitingDrain = false;
+    if (this.state === "active") this.flush();
+  }
+
+  // ---- heartbeats (RFC 37 §3.4; libzmq's ZMQ_HEARTBEAT_IVL / TTL / TIMEOUT) -----------------
+
+  private startHeartbeats(): void {
+    const { heartbeatInterval, heartbeatTimeToLive, heartbeatTimeout } = this.host.options;
+    if (heartbeatInterval <= 0) return;
+    const ttl = Math.min(65535, Math.floor(Math.max(0, heartbeatTimeToLive) / 100));
+    const timeout = heartbeatTimeout >= 0 ? heartbeatTimeout : heartbeatInterval;
+    this.heartbeatTimer = setInterval(() => {
+      if (this.heartbeatDeadline !== undefined) return;
+      this.receivedSincePing = false;
+      this.sendCommand(encodePing(ttl));
+      this.heartbeatDeadline = setTimeout(() => {
+        this.heartbeatDeadline = undefined;
+        if (!this.receivedSincePing) {
+          this.fail(new ZmqError("ETIMEDOUT", "Heartbeat timed out"), undefined);
+        }
+      }, timeout);
+    }, heartbeatInterval);
+  }
+
+  private armTtl(): void {
+    clearTimeout(this.ttlDeadline);
+    this.ttlDeadline = setTimeout(() => {
+      this.fail(new ZmqError("ETIMEDOUT", "Peer's heartbeat TTL expired"), undefined);
+    }, this.ttlMs);
+  }
+
+  // ---- closing ----------------------------------------------------------------------------
+
+  /**
+   * Closes after sending what the pipe holds, for at most `linger` ms (-1 = no limit, 0 = now).
+   */
+  close(linger: number): void {
+    if (this.stopped || this.closing) return;
+    if (linger === 0 || this.state !== "active" || this.pipe === undefined) {
+      this.destroy();
+      return;
+    }
+    this.closing = true;
+    if (linger > 0) this.lingerTimer = setTimeout(() => this.destroy(), linger);
+    this.flush();
+  }
+
+  private finishClose(): void {
+    this.pipe = undefined;
+    this.connection.end();
+  }
+
+  /** Closes at once. */
+  destroy(): void {
+    if (this.stopped) return;
+    this.connection.destroy();
+  }
+
+  private failFrom(error: unknown): void {
+    const failure: HandshakeFailure | undefined =
+      this.state === "handshake" || this.state === "greeting"
+        ? (this.mechanism?.failure ?? { kind: "protocol", protocolError: "ERR_ZMTP_UNSPECIFIED" })
+        : undefined;
+    const wrapped = isZmqError(error)
+      ? error
+      : new ZmqError("EPROTO", String(error), { cause: error });
+    this.fail(wrapped, failure);
+  }
+
+  private fail(error: ZmqError, failure: HandshakeFailure | undefined): void {
+    if (this.stopped) return;
+    this.connection.destroy(error);
+    this.stop(error, failure);
+  }
+
+  private stop(error: ZmqError | undefined, failure: HandshakeFailure | undefined): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.state = "closed";
+    clearTimeout(this.handshakeTimer);
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.heartbeatDeadline);
+    clearTimeout(this.ttlDeadline);
+    clearTimeout(this.lingerTimer);
+    this.chunks = [];
+    this.parts = [];
+    if (!this.handshakeDone && failure === undefined && error !== undefined) {
+      failure = { kind: "other" };
+    }
+    this.host.engineStopped(this, error, this.handshakeDone ? undefined : failure);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * A pipe joins a socket to one peer: an outbound queue (socket → wire) bounded by the send
+ * high-water mark and an inbound queue (wire → socket) bounded by the receive mark. Marks count
+ * whole messages, as libzmq's do; 0 means no limit.
+ *
+ * The socket side uses read / write / checkWrite; the engine side uses deliver / pull. Each side
+ * is told when the other makes room or data: the owner through PipeOwner, the engine through
+ * PipeEngine. A pipe outlives engines on the connecting side, so messages queued while
+ * reconnecting are kept (libzmq's session keeps its pipe the same way).
+ */
+import type { Message } from "./message";
+import { Queue } from "./queue";
+
+export interface PipeOwner {
+  /** The pipe got a message while it was empty. */
+  readActivated(pipe: Pipe): void;
+  /** The pipe has room again after write returned false. */
+  writeActivated(pipe: Pipe): void;
+  /** A new connection took over the pipe (reconnect): resend state such as subscriptions. */
+  hiccuped(pipe: Pipe): void;
+}
+
+export interface PipeEngine {
+  /** The socket queued outbound messages. */
+  outboundActivated(): void;
+  /** The socket read enough that the engine may read from the wire again. */
+  inboundDrained(): void;
+}
+
+let nextPipeId = 1;
+
+export class Pipe {
+  readonly id = nextPipeId++;
+  /** Set by sockets that route by peer (ROUTER, STREAM). */
+  routingId: Uint8Array | undefined;
+  /** The routing id given with connect(address, { routingId }) (ZMQ_CONNECT_ROUTING_ID). */
+  connectRoutingId: Uint8Array | undefined;
+  /** Whether an engine was ever attached (a later attach is a reconnect). */
+  wasAttached = false;
+  /** Peer properties from the handshake (names lower-cased). */
+  peerProperties: ReadonlyMap<string, Uint8Array> = new Map();
+  /** The peer's announced socket type, once known. */
+  peerSocketType = "";
+  /** The peer's ZMTP minor version (0 for ZMTP 3.0 peers). */
+  peerMinor = 1;
+  /** User-Id given by ZAP for this peer, "" when none. */
+  userId = "";
+  /** The endpoint the pipe was made for (bind or connect address). */
+  endpoint: string;
+  terminated = false;
+
+  private readonly inbound = new Queue<Message>();
+  private readonly outbound = new Queue<Message>();
+  private outboundFull = false;
+  private drainWanted = false;
+  private engine: PipeEngine | undefined;
+
+  constructor(
+    private readonly owner: PipeOwner,
+    public sendHighWaterMark: number,
+    public receiveHighWaterMark: number,
+    endpoint: string,
+  ) {
+    this.endpoint = endpoint;
+  }
+
+  // ---- socket side -------------------------------------------------------------------------
+
+  /** Whether a write would be accepted now. */
+  checkWrite(): boolean {
+    if (this.terminated) return false;
+    const room = this.sendHighWaterMark <= 0 || this.outbound.length < this.sendHighWaterMark;
+    if (!room) this.outboundFull = true;
+    return room;
+  }
+
+  /** Queues a message for the peer; false (and nothing queued) at the mark or after termination. */
+  write(message: Message): boolean {
+    if (!this.checkWrite()) return false;
+    this.outbound.push(message);
+    if (this.outbound.length === 1) this.engine?.outboundActivated();
+    return true;
+  }
+
+  /** Queues a message regardless of the mark (used for subscriptions, which libzmq never drops). */
+  forceWrite(message: Message): void {
+    if (this.terminated) return;
+    this.outbound.push(message);
+    if (this.outbound.length === 1) this.engine?.outboundActivated();
+  }
+
+  get hasInbound(): boolean {
+    return this.inbound.length > 0;
+  }
+
+  get outboundLength(): number {
+    return this.outbound.length;
+  }
+
+  read(): Message | undefined {
+    const message = this.inbound.shift();
+    if (this.drainWanted && !this.inboundFull) {
+      this.drainWanted = false;
+      this.engine?.inboundDrained();
+    }
+    return message;
+  }
+
+  /** Drops queued outbound messages (linger 0, or a peer gone for good). */
+  dropOutbound(): void {
+    this.outbound.clear();
+  }
+
+  // ---- engine side -------------------------------------------------------------------------
+
+  attachEngine(engine: PipeEngine | undefined, hiccup: boolean): void {
+    this.engine = engine;
+    if (engine && hiccup) this.owner.hiccuped(this);
+    if (engine && this.outbound.length > 0) engine.outboundActivated();
+  }
+
+  get attached(): boolean {
+    return this.engine !== undefined;
+  }
+
+  /** Whether the inbound queue is at its mark (the engine should stop reading). */
+  get inboundFull(): boolean {
+    return this.receiveHighWaterMark > 0 && this.inbound.length >= this.receiveHighWaterMark;
+  }
+
+  /** The engine stopped reading at the mark; tell it when the socket made room. */
+  awaitDrain(): void {
+    this.drainWanted = true;
+  }
+
+  /** A message from the wire. */
+  deliver(message: Message): void {
+    if (this.terminated) return;
+    this.inbound.push(message);
+    if (this.inbound.length === 1) this.owner.readActivated(this);
+  }
+
+  /** The next message for the wire. */
+  pull(): Message | undefined {
+    const message = this.outbound.shift();
+    if (message !== undefined && this.outboundFull) {
+      this.outboundFull = false;
+      this.owner.writeActivated(this);
+    }
+    return message;
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.engine = undefined;
+    this.inbound.clear();
+    this.outbound.clear();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * REP (RFC 28): receives a request, keeps its envelope (everything up to and including the empty
+ * delimiter) and the peer it came from, and sends the reply back through them. Requests without
+ * a delimiter are dropped. Receiving twice, or sending before receiving, is EFSM. A reply to a
+ * peer that is gone or full is dropped; REP never blocks on send.
+ */
+import { type Context, FairQueue, type Message, type Pipe, SocketBase } from "@zmtp/core";
+import { ZmqError } from "@zmtp/spec";
+
+export class RepSocket extends SocketBase {
+  private readonly fq = new FairQueue();
+  private sendingReply = false;
+  private envelope: Message = [];
+  private replyPipe: Pipe | undefined;
+
+  constructor(context: Context) {
+    super(context, "REP");
+  }
+
+  protected xattachPipe(pipe: Pipe): void {
+    this.fq.attach(pipe);
+  }
+
+  protected xpipeTerminated(pipe: Pipe): void {
+    this.fq.detach(pipe);
+    if (this.replyPipe === pipe) this.replyPipe = undefined;
+  }
+
+  protected xrecv(): Message | undefined {
+    if (this.sendingReply) throw new ZmqError("EFSM");
+    for (;;) {
+      const message = this.fq.recv();
+      if (message === undefined) return undefined;
+      const delimiter = message.findIndex((frame) => frame.length === 0);
+      if (delimiter < 0) continue;
+      this.envelope = message.slice(0, delimiter + 1);
+      this.replyPipe = this.fq.lastPipe;
+      this.sendingReply = true;
+      return message.slice(delimiter + 1);
+    }
+  }
+
+  protected xsend(message: Message): boolean {
+    if (!this.sendingReply) throw new ZmqError("EFSM");
+    this.sendingReply = false;
+    const pipe = this.replyPipe;
+    this.replyPipe = undefined;
+    const envelope = this.envelope;
+    this.envelope = [];
+    pipe?.write(envelope.concat(message));
+    return true;
+  }
+
+  protected override xhasIn(): boolean {
+    return !this.sendingReply && this.fq.hasIn();
+  }
+
+  protected override xhasOut(): boolean {
+    return this.sendingReply;
+  }
+}
