@@ -1,0 +1,341 @@
+/**
+ * The zeromq.js v6 `Socket`: async bind / unbind, sync connect / disconnect, promise-based send
+ * and receive with one pending operation each, async iteration, option properties and a sealed
+ * object, over a socket of @zmtp/core and @zmtp/patterns.
+ */
+import type { SocketBase } from "@zmtp/core";
+import { isZmqError, ZmqError } from "@zmtp/spec";
+import { type Context, context as defaultContext } from "./context";
+import { busyBinding, busyReading, busyWriting, closedError, timeoutError } from "./errors";
+import { type Message, type MessageLike, toBuffers, toFrames } from "./message";
+import { Observer } from "./observer";
+import { createCoreSocket, initialOptions } from "./socket-types";
+
+export type { Message, MessageLike };
+
+interface Pending<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface PendingSend extends Pending<void> {
+  readonly frames: Uint8Array[];
+}
+
+/** @internal state kept off the sealed object. */
+export interface SocketState {
+  readonly core: SocketBase;
+  readonly context: Context;
+  readonly type: number;
+  sending: PendingSend | undefined;
+  receiving: Pending<Message[]> | undefined;
+  blocked: boolean;
+  events: Observer | undefined;
+  closed: boolean;
+  /** Options that zmtp accepts for compatibility but that have no effect (e.g. multicast). */
+  readonly inert: Map<string, unknown>;
+}
+
+const states = new WeakMap<Socket, SocketState>();
+
+/** @internal */
+export function stateOf(socket: Socket): SocketState {
+  const state = states.get(socket);
+  if (state === undefined) throw new TypeError("Not a zmtp socket");
+  return state;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export interface SocketOptions {
+  context?: Context;
+  [option: string]: unknown;
+}
+
+export class Socket {
+  declare linger: number;
+  declare reconnectInterval: number;
+  declare reconnectMaxInterval: number;
+  declare backlog: number;
+  declare maxMessageSize: number;
+  declare tcpKeepalive: number;
+  declare tcpKeepaliveCount: number;
+  declare tcpKeepaliveIdle: number;
+  declare tcpKeepaliveInterval: number;
+  declare handshakeInterval: number;
+  declare heartbeatInterval: number;
+  declare heartbeatTimeToLive: number;
+  declare heartbeatTimeout: number;
+  declare connectTimeout: number;
+  declare immediate: boolean;
+  declare ipv6: boolean;
+  declare zapDomain: string;
+  declare zapEnforceDomain: boolean;
+  declare readonly type: number;
+  declare readonly lastEndpoint: string | null;
+  declare readonly threadSafe: boolean;
+  declare readonly securityMechanism: null | "plain" | "curve" | "gssapi";
+  declare affinity: number;
+  declare rate: number;
+  declare recoveryInterval: number;
+  declare typeOfService: number;
+  declare tcpMaxRetransmitTimeout: number;
+  declare multicastMaxTransportDataUnit: number;
+  declare tcpAcceptFilter: string | null;
+  declare socksProxy: string | null;
+  declare interface: string | null;
+  declare loopbackFastPath: boolean;
+  declare sendHighWaterMark: number;
+  declare sendTimeout: number;
+  declare sendBufferSize: number;
+  declare multicastHops: number;
+  declare receiveHighWaterMark: number;
+  declare receiveTimeout: number;
+  declare receiveBufferSize: number;
+
+  constructor(type: number, options: SocketOptions = {}) {
+    if (typeof type !== "number") throw new TypeError("Socket type must be a number");
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("Options must be an object");
+    }
+    const context = options.context ?? defaultContext;
+    const core = createCoreSocket(type, context);
+    Object.assign(core.options, initialOptions(context));
+    const state: SocketState = {
+      core,
+      context,
+      type,
+      sending: undefined,
+      receiving: undefined,
+      blocked: false,
+      events: undefined,
+      closed: false,
+      inert: new Map(),
+    };
+    states.set(this, state);
+    core.onReadable = () => this.retryReceive(state);
+    core.onWritable = () => this.retrySend(state);
+    Object.seal(this);
+    const { context: _ignored, ...rest } = options;
+    Object.assign(this, rest);
+  }
+
+  get context(): Context {
+    return stateOf(this).context;
+  }
+
+  get closed(): boolean {
+    return stateOf(this).closed;
+  }
+
+  get readable(): boolean {
+    const state = stateOf(this);
+    return !state.closed && state.core.readable;
+  }
+
+  get writable(): boolean {
+    const state = stateOf(this);
+    return !state.closed && state.core.writable;
+  }
+
+  /** Monitor events of this socket (created on first use; the same object each time). */
+  get events(): Observer {
+    const state = stateOf(this);
+    state.events ??= new Observer((listener) => {
+      state.core.monitor = listener;
+    });
+    return state.events;
+  }
+
+  private check(state: SocketState): void {
+    if (state.closed) throw closedError();
+    if (state.blocked) throw busyBinding();
+  }
+
+  async bind(address: string): Promise<void> {
+    const state = stateOf(this);
+    this.check(state);
+    state.blocked = true;
+    try {
+      await state.core.bind(address);
+    } finally {
+      state.blocked = false;
+    }
+  }
+
+  async unbind(address: string): Promise<void> {
+    const state = stateOf(this);
+    this.check(state);
+    state.blocked = true;
+    try {
+      await state.core.unbind(address);
+    } finally {
+      state.blocked = false;
+    }
+  }
+
+  connect(address: string, options: { routingId?: string | Uint8Array } = {}): void {
+    const state = stateOf(this);
+    this.check(state);
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
+    const routingId =
+      options.routingId === undefined
+        ? undefined
+        : typeof options.routingId === "string"
+          ? Buffer.from(options.routingId)
+          : options.routingId;
+    state.core.connect(address, routingId === undefined ? {} : { routingId });
+  }
+
+  disconnect(address: string): void {
+    const state = stateOf(this);
+    this.check(state);
+    state.core.disconnect(address);
+  }
+
+  /**
+   * Sends a message (one part or an array of parts). Resolves once the message is queued; waits
+   * while the socket type says so (high-water mark, no peer) for up to `sendTimeout` ms, then
+   * rejects with EAGAIN. Only one send may be pending (EBUSY otherwise).
+   */
+  send(message: MessageLike | MessageLike[]): Promise<void> {
+    const state = states.get(this)!;
+    if (state.closed) return Promise.reject(closedError());
+    if (state.blocked) return Promise.reject(busyBinding());
+    if (state.sending !== undefined) return Promise.reject(busyWriting());
+    let frames: Uint8Array[];
+    try {
+      frames = toFrames(message);
+      if (state.core.send(frames)) return RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const timeout = state.core.options.sendTimeout;
+    if (timeout === 0) return Promise.reject(timeoutError());
+    return new Promise<void>((resolve, reject) => {
+      const pending: PendingSend = { frames, resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        pending.timer = setTimeout(() => {
+          if (state.sending !== pending) return;
+          state.sending = undefined;
+          reject(timeoutError());
+        }, timeout);
+      }
+      state.sending = pending;
+    });
+  }
+
+  /**
+   * Receives a message as an array of Buffers. Waits for up to `receiveTimeout` ms, then rejects
+   * with EAGAIN. Only one receive may be pending (EBUSY otherwise).
+   */
+  receive(): Promise<Message[]> {
+    const state = states.get(this)!;
+    if (state.closed) return Promise.reject(closedError());
+    if (state.blocked) return Promise.reject(busyBinding());
+    if (state.receiving !== undefined) return Promise.reject(busyReading());
+    try {
+      const frames = state.core.receive();
+      if (frames !== undefined) return Promise.resolve(toBuffers(frames));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const timeout = state.core.options.receiveTimeout;
+    if (timeout === 0) return Promise.reject(timeoutError());
+    return new Promise<Message[]>((resolve, reject) => {
+      const pending: Pending<Message[]> = { resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        pending.timer = setTimeout(() => {
+          if (state.receiving !== pending) return;
+          state.receiving = undefined;
+          reject(timeoutError());
+        }, timeout);
+      }
+      state.receiving = pending;
+    });
+  }
+
+  private retrySend(state: SocketState): void {
+    const pending = state.sending;
+    if (pending === undefined) return;
+    if (state.closed) return;
+    let sent: boolean;
+    try {
+      sent = state.core.send(pending.frames);
+    } catch (error) {
+      state.sending = undefined;
+      clearTimeout(pending.timer);
+      pending.reject(error as Error);
+      return;
+    }
+    if (!sent) return;
+    state.sending = undefined;
+    clearTimeout(pending.timer);
+    pending.resolve();
+  }
+
+  private retryReceive(state: SocketState): void {
+    const pending = state.receiving;
+    if (pending === undefined || state.closed) return;
+    let frames: Uint8Array[] | undefined;
+    try {
+      frames = state.core.receive();
+    } catch (error) {
+      state.receiving = undefined;
+      clearTimeout(pending.timer);
+      pending.reject(error as Error);
+      return;
+    }
+    if (frames === undefined) return;
+    state.receiving = undefined;
+    clearTimeout(pending.timer);
+    pending.resolve(toBuffers(frames));
+  }
+
+  /**
+   * Closes the socket. A pending send or receive rejects with EAGAIN; queued messages are
+   * delivered for up to `linger` ms in the background.
+   */
+  close(): void {
+    const state = stateOf(this);
+    if (state.closed) return;
+    state.closed = true;
+    const { sending, receiving } = state;
+    state.sending = undefined;
+    state.receiving = undefined;
+    if (sending) {
+      clearTimeout(sending.timer);
+      sending.reject(timeoutError());
+    }
+    if (receiving) {
+      clearTimeout(receiving.timer);
+      receiving.reject(timeoutError());
+    }
+    state.core.close().catch(() => {});
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Message[], void, undefined> {
+    const state = stateOf(this);
+    while (!state.closed) {
+      try {
+        yield await this.receive();
+      } catch (error) {
+        if (
+          state.closed &&
+          isZmqError(error) &&
+          (error.code === "EAGAIN" || error.code === "EBADF")
+        ) {
+          return;
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+/** Option properties (defined on the prototype, see options.ts). */
+
+export function invalidOption(): ZmqError {
+  return new ZmqError("EINVAL");
+}
