@@ -12,7 +12,7 @@ export const ALLOWED = {
   spec: [],
   codec: ["spec"],
   "transport-tcp": ["spec"],
-  "transport-ipc": ["spec"],
+  "transport-ipc": ["spec", "transport-tcp"],
   "transport-inproc": ["spec"],
   testkit: ["spec"],
   core: ["spec", "codec"],

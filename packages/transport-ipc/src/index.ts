@@ -1,1 +1,1 @@
-export {};
+export { IpcTransport, ipc } from "./ipc-transport";

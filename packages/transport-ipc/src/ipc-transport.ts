@@ -1,0 +1,106 @@
+/**
+ * The ipc transport (zmq_ipc(7)) on Unix domain sockets through `node:net`.
+ */
+import { createServer, type Server, type Socket } from "node:net";
+import {
+  type AcceptErrorHandler,
+  type AcceptHandler,
+  type Connection,
+  type Endpoint,
+  fromSystemError,
+  type Listener,
+  type Transport,
+  type TransportOptions,
+  ZmqError,
+} from "@zmtp/spec";
+import { connectStream, StreamConnection } from "@zmtp/transport-tcp";
+import { concreteEndpoint, formatIpcEndpoint, ipcEndpoint, socketPath } from "./ipc-path";
+import { removeStaleSocket } from "./stale-socket";
+
+/** libzmq's default ZMQ_BACKLOG. */
+const DEFAULT_BACKLOG = 100;
+
+function listenOn(server: Server, path: string, backlog: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ path, backlog }, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+class IpcListener implements Listener {
+  readonly endpoint: string;
+  private readonly server: Server;
+  private closing: Promise<void> | undefined;
+
+  constructor(server: Server, endpoint: string) {
+    this.server = server;
+    this.endpoint = endpoint;
+  }
+
+  close(): Promise<void> {
+    // Closing a listening Unix socket removes its file (libuv unlinks it in the same call).
+    // Accepted connections outlive the listener, so its "close" event is not awaited.
+    this.closing ??= Promise.resolve().then(() => {
+      this.server.close();
+    });
+    return this.closing;
+  }
+}
+
+export class IpcTransport implements Transport {
+  readonly protocol = "ipc";
+
+  async listen(
+    endpoint: Endpoint,
+    options: TransportOptions,
+    onConnection: AcceptHandler,
+    onAcceptError?: AcceptErrorHandler,
+  ): Promise<Listener> {
+    const ipc = concreteEndpoint(ipcEndpoint(endpoint));
+    const address = formatIpcEndpoint(ipc.path, ipc.abstract);
+    const path = socketPath(ipc);
+    const backlog = options.backlog ?? DEFAULT_BACKLOG;
+    const open = (): Server =>
+      createServer((socket: Socket) => {
+        const names = { localAddress: address, remoteAddress: address, peerHost: "" };
+        onConnection(new StreamConnection(socket, names));
+      });
+    let server = open();
+    try {
+      await listenOn(server, path, backlog);
+    } catch (error) {
+      const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+      if (!inUse || ipc.abstract || !(await removeStaleSocket(path))) {
+        throw fromSystemError(error, endpoint.address);
+      }
+      server = open();
+      await listenOn(server, path, backlog).catch((retryError: unknown) => {
+        throw fromSystemError(retryError, endpoint.address);
+      });
+    }
+    server.on("error", (error) => onAcceptError?.(fromSystemError(error, address)));
+    return new IpcListener(server, address);
+  }
+
+  async connect(endpoint: Endpoint, options: TransportOptions): Promise<Connection> {
+    const ipc = ipcEndpoint(endpoint);
+    if (ipc.path === "*") {
+      throw new ZmqError("EINVAL", "Cannot connect to ipc://*", { address: ipc.address });
+    }
+    const address = formatIpcEndpoint(ipc.path, ipc.abstract);
+    const socket = await connectStream({ path: socketPath(ipc) }, options, ipc.address);
+    return new StreamConnection(socket, {
+      localAddress: address,
+      remoteAddress: address,
+      peerHost: "",
+    });
+  }
+}
+
+/** A new ipc transport, to hand to a Context. */
+export function ipc(): Transport {
+  return new IpcTransport();
+}
