@@ -1,1 +1,2 @@
-export {};
+export { InprocTransport, inproc } from "./inproc-transport";
+export { HIGH_WATER_MARK } from "./pipe-end";
