@@ -15,7 +15,6 @@ export function preset(options = {}) {
     sourcemap: true,
     target: "es2022",
     platform: options.platform ?? "neutral",
-    splitting: false,
     treeshake: true,
   });
 }
