@@ -185,6 +185,8 @@ export class ZmtpEngine implements PipeEngine {
     }
     this.mechanism = this.host.mechanism.create({
       socketType: this.host.socketType,
+      asServer: options.asServer,
+      security: options.security,
       properties,
       peerAddress: this.connection.peerHost,
       zapDomain: options.zapDomain,

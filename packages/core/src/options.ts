@@ -1,3 +1,5 @@
+import type { SecurityOptions } from "@zmtp/spec";
+
 /**
  * Socket options with libzmq's defaults (zmq_setsockopt(3)), under zeromq.js v6 names.
  * Durations are milliseconds; -1 means "forever" / "system default" as in libzmq.
@@ -31,6 +33,8 @@ export interface SocketOptions {
   mechanism: string;
   /** Whether this side is the server of an asymmetric mechanism (PLAIN, CURVE). */
   asServer: boolean;
+  /** Credentials and keys for the mechanism (plainUsername, curveSecretKey, ...). */
+  security: SecurityOptions;
   // Pattern options, read by the socket types that use them.
   mandatory: boolean;
   handover: boolean;
@@ -74,6 +78,7 @@ export function defaultOptions(): SocketOptions {
     zapEnforceDomain: false,
     mechanism: "NULL",
     asServer: false,
+    security: {},
     mandatory: false,
     handover: false,
     probeRouter: false,

@@ -39,9 +39,24 @@ export interface ZapReply {
 /** Asks the ZAP handler; undefined when no handler is bound. */
 export type ZapClient = (request: ZapRequest) => Promise<ZapReply> | undefined;
 
+/**
+ * A socket's security settings under zeromq.js option names, read by the mechanisms. Keys are
+ * raw 32-byte values (Z85 text is decoded before it gets here).
+ */
+export interface SecurityOptions {
+  readonly plainUsername?: string;
+  readonly plainPassword?: string;
+  readonly curvePublicKey?: Uint8Array;
+  readonly curveSecretKey?: Uint8Array;
+  readonly curveServerKey?: Uint8Array;
+}
+
 /** What a mechanism is created with, per connection. */
 export interface MechanismSetup {
   readonly socketType: SocketTypeName;
+  /** Whether this side is the server (PLAIN and CURVE are asymmetric; NULL ignores it). */
+  readonly asServer: boolean;
+  readonly security: SecurityOptions;
   /** Properties to send in READY / INITIATE (Socket-Type, Identity, ...). */
   readonly properties: ReadonlyMap<string, Uint8Array>;
   /** The peer's IP address for ZAP, "" where there is none. */
