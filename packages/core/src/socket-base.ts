@@ -30,6 +30,9 @@ import { defaultOptions, type SocketOptions } from "./options";
 import { Pipe, type PipeOwner } from "./pipe";
 import { RawEngine } from "./raw-engine";
 
+/** The types ZMQ_CONFLATE applies to (zmq_setsockopt(3)). */
+const CONFLATING_TYPES = new Set(["DEALER", "PULL", "PUSH", "PUB", "SUB"]);
+
 /** A connection's engine: ZMTP for every type but STREAM, which speaks raw bytes. */
 export type Engine = ZmtpEngine | RawEngine;
 
@@ -338,8 +341,10 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
   // ---- pipes ------------------------------------------------------------------------------
 
   private newPipe(address: string): Pipe {
-    const { sendHighWaterMark, receiveHighWaterMark } = this.options;
-    return new Pipe(this, sendHighWaterMark, receiveHighWaterMark, address);
+    const { sendHighWaterMark, receiveHighWaterMark, conflate } = this.options;
+    const pipe = new Pipe(this, sendHighWaterMark, receiveHighWaterMark, address);
+    pipe.conflate = conflate && CONFLATING_TYPES.has(this.socketType);
+    return pipe;
   }
 
   protected terminatePipe(pipe: Pipe): void {
@@ -373,6 +378,11 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
 
   get closed(): boolean {
     return this.closedFlag || this.closing;
+  }
+
+  /** How many endpoints are bound or connected now (zeromq.js's Proxy refuses a socket with none). */
+  get endpointCount(): number {
+    return new Set(this.bound.values()).size + this.connecters.size;
   }
 
   // ---- monitor ----------------------------------------------------------------------------
