@@ -57,6 +57,9 @@ export interface EngineHost {
 
 type State = "greeting" | "handshake" | "active" | "closed";
 
+/** The engine of each connection, so an in-process peer can find the engine at the other end. */
+const enginesByConnection = new WeakMap<Connection, ZmtpEngine>();
+
 /** Stop batching and write once this many bytes are encoded. */
 const BATCH_BYTES = 256 * 1024;
 
@@ -88,6 +91,11 @@ export class ZmtpEngine implements PipeEngine {
   private receivedSincePing = false;
   private ttlMs = 0;
   private readonly subscriptionCommands: boolean;
+  /** The engine at the other end of an in-process connection, once messages go by reference. */
+  private directPeer: ZmtpEngine | undefined;
+  private directDecided = false;
+  /** An in-process peer waiting for our pipe to make room. */
+  private directWaiter: ZmtpEngine | undefined;
 
   constructor(
     readonly connection: Connection,
@@ -97,6 +105,7 @@ export class ZmtpEngine implements PipeEngine {
     const { maxMessageSize } = host.options;
     this.decoder = new FrameDecoder({ maxMessageSize });
     this.subscriptionCommands = host.socketType === "SUB" || host.socketType === "XSUB";
+    enginesByConnection.set(connection, this);
   }
 
   start(): void {
@@ -328,6 +337,11 @@ export class ZmtpEngine implements PipeEngine {
   }
 
   inboundDrained(): void {
+    const waiter = this.directWaiter;
+    if (waiter !== undefined) {
+      this.directWaiter = undefined;
+      waiter.outboundActivated();
+    }
     if (!this.readPaused || this.stopped) return;
     this.readPaused = false;
     this.connection.resume();
@@ -349,9 +363,50 @@ export class ZmtpEngine implements PipeEngine {
     });
   }
 
+  /**
+   * In-process connections pass messages by reference once both sides finished their handshake
+   * and neither transforms frames (CURVE). Decided at the first flush: the peer's handshake bytes
+   * were delivered by then, and no message went through the byte path yet, so order is kept.
+   */
+  private decideDirect(): void {
+    this.directDecided = true;
+    const peerConnection = this.connection.peer;
+    const peer = peerConnection === undefined ? undefined : enginesByConnection.get(peerConnection);
+    if (
+      peer !== undefined &&
+      peer.state === "active" &&
+      peer.pipe !== undefined &&
+      this.mechanism?.encode === undefined &&
+      peer.mechanism?.decode === undefined
+    ) {
+      this.directPeer = peer;
+    }
+  }
+
+  private flushDirect(peer: ZmtpEngine): void {
+    const pipe = this.pipe!;
+    const target = peer.pipe;
+    if (target === undefined || peer.stopped) return;
+    while (pipe.outboundLength > 0) {
+      if (target.inboundFull) {
+        peer.directWaiter = this;
+        target.awaitDrain();
+        return;
+      }
+      target.deliver(pipe.pull()!);
+    }
+    peer.receivedSincePing = true;
+    if (this.closing) this.finishClose();
+  }
+
   private flush(): void {
     const pipe = this.pipe;
     if (pipe === undefined || this.stopped || this.waitingDrain) return;
+    if (!this.directDecided) this.decideDirect();
+    if (this.directPeer !== undefined) {
+      this.flushDirect(this.directPeer);
+      return;
+    }
     const encoder = this.encoder;
     const encode = this.mechanism?.encode;
     for (;;) {

@@ -48,6 +48,11 @@ export class Pipe {
   /** The endpoint the pipe was made for (bind or connect address). */
   endpoint: string;
   terminated = false;
+  /**
+   * Keep only the newest message in each direction (ZMQ_CONFLATE): writes never wait, and an
+   * unread or unsent message is replaced by the next one.
+   */
+  conflate = false;
 
   private readonly inbound = new Queue<Message>();
   private readonly outbound = new Queue<Message>();
@@ -69,6 +74,7 @@ export class Pipe {
   /** Whether a write would be accepted now. */
   checkWrite(): boolean {
     if (this.terminated) return false;
+    if (this.conflate) return true;
     const room = this.sendHighWaterMark <= 0 || this.outbound.length < this.sendHighWaterMark;
     if (!room) this.outboundFull = true;
     return room;
@@ -77,6 +83,7 @@ export class Pipe {
   /** Queues a message for the peer; false (and nothing queued) at the mark or after termination. */
   write(message: Message): boolean {
     if (!this.checkWrite()) return false;
+    if (this.conflate) this.outbound.clear();
     this.outbound.push(message);
     if (this.outbound.length === 1) this.engine?.outboundActivated();
     return true;
@@ -125,7 +132,11 @@ export class Pipe {
 
   /** Whether the inbound queue is at its mark (the engine should stop reading). */
   get inboundFull(): boolean {
-    return this.receiveHighWaterMark > 0 && this.inbound.length >= this.receiveHighWaterMark;
+    return (
+      !this.conflate &&
+      this.receiveHighWaterMark > 0 &&
+      this.inbound.length >= this.receiveHighWaterMark
+    );
   }
 
   /** The engine stopped reading at the mark; tell it when the socket made room. */
@@ -136,6 +147,7 @@ export class Pipe {
   /** A message from the wire. */
   deliver(message: Message): void {
     if (this.terminated) return;
+    if (this.conflate) this.inbound.clear();
     this.inbound.push(message);
     if (this.inbound.length === 1) this.owner.readActivated(this);
   }

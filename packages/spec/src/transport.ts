@@ -50,6 +50,11 @@ export interface Connection {
   end(): void;
   /** Closes at once, dropping what is queued. `closed` follows. Idempotent. */
   destroy(error?: ZmqError): void;
+  /**
+   * The other end, for transports whose two ends live in one process (inproc). When set, the
+   * engine may pass messages by reference once both handshakes are done, skipping the codec.
+   */
+  readonly peer?: Connection;
 }
 
 export interface Listener {
