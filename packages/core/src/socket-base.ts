@@ -347,6 +347,15 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
     return pipe;
   }
 
+  /** Applies changed high-water marks to existing pipes too (libzmq >= 4.2 does). */
+  applyHighWaterMarks(): void {
+    for (const pipe of this.pipes) {
+      pipe.sendHighWaterMark = this.options.sendHighWaterMark;
+      pipe.receiveHighWaterMark = this.options.receiveHighWaterMark;
+    }
+    this.onWritable?.();
+  }
+
   protected terminatePipe(pipe: Pipe): void {
     if (pipe.terminated) return;
     pipe.terminate();

@@ -15,6 +15,30 @@ interface Accessor {
   set?(state: SocketState, value: unknown): void;
 }
 
+/**
+ * Options that act at once. Any other option set once the socket has an endpoint applies only
+ * to later connections, and zeromq.js warns about it; so does zmtp, with the same text.
+ */
+const IMMEDIATE = new Set([
+  "linger",
+  "mandatory",
+  "probeRouter",
+  "verbosity",
+  "correlate",
+  "relaxed",
+  "handover",
+  "sendHighWaterMark",
+  "receiveHighWaterMark",
+  "sendTimeout",
+  "receiveTimeout",
+]);
+
+function warnIfLate(state: SocketState, name: string): void {
+  if (IMMEDIATE.has(name)) return;
+  if (state.core.endpointCount === 0 && !state.blocked) return;
+  process.emitWarning("Socket option will not take effect until next connect/bind.");
+}
+
 function define(prototype: Target, name: string, accessor: Accessor): void {
   Object.defineProperty(prototype, name, {
     configurable: true,
@@ -26,7 +50,9 @@ function define(prototype: Target, name: string, accessor: Accessor): void {
       : undefined,
     set: accessor.set
       ? function (this: object, value: unknown) {
-          accessor.set!(stateOf(this as never), value);
+          const state = stateOf(this as never);
+          accessor.set!(state, value);
+          warnIfLate(state, name);
         }
       : undefined,
   });
@@ -60,10 +86,12 @@ type BooleanKey = {
 }[keyof CoreOptions];
 
 export function numberOption(prototype: Target, name: NumberKey, min: number): void {
+  const marks = name === "sendHighWaterMark" || name === "receiveHighWaterMark";
   define(prototype, name, {
     get: (state) => state.core.options[name],
     set: (state, value) => {
       state.core.options[name] = asNumber(value, min);
+      if (marks) state.core.applyHighWaterMarks();
     },
   });
 }
