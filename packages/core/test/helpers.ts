@@ -244,6 +244,16 @@ export async function receiveNothing(socket: SocketBase, ms = 100): Promise<Mess
   }
 }
 
+/** Every message that arrives until none has for `quietMs`: for exact "what arrived" checks. */
+export async function collect(socket: SocketBase, quietMs = 200): Promise<Message[]> {
+  const messages: Message[] = [];
+  for (;;) {
+    const next = await receiveNothing(socket, quietMs);
+    if (next === undefined) return messages;
+    messages.push(next);
+  }
+}
+
 /** Sends, waiting on onWritable for up to `ms` when the socket says "wait". */
 export function sendWithin(socket: SocketBase, message: Message, ms = 5000): Promise<void> {
   if (socket.send(message)) return Promise.resolve();
@@ -468,6 +478,10 @@ export class RawPeer {
   }
 
   destroy(): void {
+    this.socket.destroy();
+  }
+
+  close(): void {
     this.socket.destroy();
   }
 }

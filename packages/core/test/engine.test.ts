@@ -1,0 +1,545 @@
+/**
+ * The ZMTP engine against a raw peer scripted with the codec: in memory (duplexPair, where chunk
+ * boundaries are exact) and over real tcp with a node:net peer.
+ */
+import {
+  decodeCommand,
+  decodeMetadata,
+  decodePing,
+  encodeCommand,
+  encodeFrame,
+  encodeGreeting,
+  encodePing,
+  encodePong,
+  encodeReady,
+  FLAG_COMMAND,
+  GREETING_SIZE,
+} from "@zmtp/codec";
+import type { HandshakeFailure, SocketTypeName, ZmqError } from "@zmtp/spec";
+import { duplexPair } from "@zmtp/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type Context,
+  defaultOptions,
+  type EngineHost,
+  type Message,
+  nullMechanism,
+  Pipe,
+  type PipeOwner,
+  ZmtpEngine,
+} from "../src/index";
+import {
+  bytes,
+  Cleanup,
+  type EventLog,
+  encodedMessage,
+  makeContext,
+  RawPeer,
+  RawServer,
+  receiveNothing,
+  receiveWithin,
+  TCP_ANY,
+  TestSocket,
+  TestSub,
+  text,
+  texts,
+  turns,
+  watch,
+} from "./helpers";
+
+// ---- in memory --------------------------------------------------------------------------------
+
+const owner: PipeOwner = { readActivated() {}, writeActivated() {}, hiccuped() {} };
+
+class Host implements EngineHost {
+  readonly options = defaultOptions();
+  readonly mechanism = nullMechanism;
+  readonly zap = undefined;
+  readonly pipe = new Pipe(owner, 0, 0, "test://a");
+  readyCount = 0;
+  stopped: { error: ZmqError | undefined; failure: HandshakeFailure | undefined }[] = [];
+
+  constructor(readonly socketType: SocketTypeName) {}
+
+  engineReady(engine: ZmtpEngine): Pipe | undefined {
+    this.readyCount++;
+    this.pipe.attachEngine(engine, false);
+    return this.pipe;
+  }
+
+  engineStopped(
+    _engine: ZmtpEngine,
+    error: ZmqError | undefined,
+    failure: HandshakeFailure | undefined,
+  ): void {
+    this.stopped.push({ error, failure });
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** Starts an engine on one end of a duplex pair; the other end is the raw peer. */
+function memoryEngine(type: SocketTypeName = "PULL") {
+  const [local, remote] = duplexPair();
+  const host = new Host(type);
+  const engine = new ZmtpEngine(local, host, "test://a");
+  const received: Uint8Array[] = [];
+  let closed = false;
+  remote.start({
+    data: (chunk) => received.push(chunk.slice()),
+    drain: () => {},
+    closed: () => {
+      closed = true;
+    },
+  });
+  engine.start();
+  return { host, engine, remote, received, isClosed: () => closed };
+}
+
+const LONG_PART = new Uint8Array(300).map((_, index) => index & 0xff);
+const PARTS: Message = [bytes("hello"), LONG_PART, new Uint8Array(0), bytes("end")];
+const WIRE = concat([
+  encodeGreeting({ mechanism: "NULL", asServer: false }),
+  encodeFrame(encodeReady([["Socket-Type", "PUSH"]]), FLAG_COMMAND),
+  encodeFrame(encodePing(0, bytes("ctx")), FLAG_COMMAND),
+  encodedMessage(PARTS),
+  encodedMessage([bytes("second")]),
+]);
+
+function expectDelivered(pipe: Pipe): void {
+  const first = pipe.read();
+  expect(first?.length).toBe(4);
+  expect(text(first![0])).toBe("hello");
+  expect([...first![1]!]).toEqual([...LONG_PART]);
+  expect(first![2]!.length).toBe(0);
+  expect(text(first![3])).toBe("end");
+  expect(texts(pipe.read())).toEqual(["second"]);
+  expect(pipe.read()).toBeUndefined();
+}
+
+describe("engine in memory", () => {
+  it("sends the greeting and READY with its Socket-Type", async () => {
+    const { received } = memoryEngine("DEALER");
+    await turns(1);
+    const all = concat(received);
+    expect(all[0]).toBe(0xff);
+    expect(all[10]).toBe(3);
+    expect(all[11]).toBe(1);
+    // READY is sent only after the peer's greeting arrived (the mechanism is picked then).
+    expect(all.length).toBe(GREETING_SIZE);
+  });
+
+  it("delivers whole messages however the bytes are split in two", async () => {
+    for (let split = 1; split < WIRE.length; split++) {
+      const { host, remote, engine } = memoryEngine();
+      remote.write([WIRE.subarray(0, split)]);
+      await Promise.resolve();
+      remote.write([WIRE.subarray(split)]);
+      await turns(1);
+      expect(engine.handshakeDone, `split at ${split}`).toBe(true);
+      expect(host.stopped, `split at ${split}`).toEqual([]);
+      expectDelivered(host.pipe);
+      engine.destroy();
+    }
+  });
+
+  it.each([1, 3, 7, 64, 65])("delivers whole messages from %i-byte chunks", async (size) => {
+    const { host, remote, received } = memoryEngine();
+    const chunks: Uint8Array[] = [];
+    for (let offset = 0; offset < WIRE.length; offset += size) {
+      chunks.push(WIRE.subarray(offset, offset + size));
+    }
+    // One write per chunk: each arrives as its own data event.
+    for (const chunk of chunks) remote.write([chunk]);
+    await turns(2);
+    expectDelivered(host.pipe);
+    expect(host.readyCount).toBe(1);
+    // The PING got a PONG with its context.
+    const afterGreeting = concat(received).subarray(GREETING_SIZE);
+    const names: string[] = [];
+    let offset = 0;
+    while (offset < afterGreeting.length) {
+      const size = afterGreeting[offset + 1]!;
+      const body = afterGreeting.subarray(offset + 2, offset + 2 + size);
+      const command = decodeCommand(body);
+      names.push(`${command.name}:${text(command.data).replace(/[^\w-]/g, "")}`);
+      offset += 2 + size;
+    }
+    expect(names[0]).toMatch(/^READY:/);
+    expect(names[1]).toBe("PONG:ctx");
+  });
+
+  it("stops reading at the receive mark and resumes when the socket reads", async () => {
+    const [local, remote] = duplexPair();
+    const host = new Host("PULL");
+    (host.pipe as { receiveHighWaterMark: number }).receiveHighWaterMark = 2;
+    const engine = new ZmtpEngine(local, host, "test://a");
+    remote.start({ data: () => {}, drain: () => {}, closed: () => {} });
+    engine.start();
+    const messages = [1, 2, 3, 4, 5].map((n) => encodedMessage([bytes(`m${n}`)]));
+    remote.write([
+      encodeGreeting({ mechanism: "NULL", asServer: false }),
+      encodeFrame(encodeReady([["Socket-Type", "PUSH"]]), FLAG_COMMAND),
+      concat(messages),
+    ]);
+    await turns(2);
+    expect(host.pipe.inboundFull).toBe(true);
+    const got: string[] = [];
+    for (let round = 0; round < 10 && got.length < 5; round++) {
+      const next = host.pipe.read();
+      if (next !== undefined) got.push(text(next[0]));
+      await turns(1);
+    }
+    expect(got).toEqual(["m1", "m2", "m3", "m4", "m5"]);
+    engine.destroy();
+  });
+});
+
+// ---- over tcp against a raw peer --------------------------------------------------------------
+
+let context: Context;
+let cleanup: Cleanup;
+let unhandled: unknown[];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+
+beforeEach(() => {
+  context = makeContext();
+  cleanup = new Cleanup();
+  unhandled = [];
+  process.on("unhandledRejection", onUnhandled);
+  process.on("uncaughtException", onUnhandled);
+});
+
+afterEach(async () => {
+  await cleanup.run();
+  await context.close();
+  process.off("unhandledRejection", onUnhandled);
+  process.off("uncaughtException", onUnhandled);
+  expect(unhandled).toEqual([]);
+});
+
+/** A core socket of `type` bound on tcp, its event log, and a raw peer connected to it. */
+async function boundWithPeer(
+  type: SocketTypeName = "PULL",
+  configure: (socket: TestSocket) => void = () => {},
+): Promise<{ socket: TestSocket; events: EventLog; peer: RawPeer }> {
+  const socket = cleanup.add(new TestSocket(context, type));
+  configure(socket);
+  const events = watch(socket);
+  await socket.bind(TCP_ANY);
+  const peer = cleanup.add(await RawPeer.connect(socket.lastEndpoint!));
+  await events.next("accept");
+  return { socket, events, peer };
+}
+
+describe("engine over tcp: handshake", () => {
+  it("handshakes with a raw peer sending greeting and READY", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUSH", { minor: 1 });
+    await events.next("handshake");
+    await peer.waitFor(() => peer.greeting !== undefined, "greeting");
+    expect(peer.greeting).toEqual({ major: 3, minor: 1, mechanism: "NULL", asServer: false });
+    const ready = await peer.nextCommand("READY");
+    const properties = decodeMetadata(decodeCommand(ready.body).data);
+    expect(text(properties.get("socket-type"))).toBe("PULL");
+    const [pipe] = socket.pipeList;
+    expect(pipe?.peerSocketType).toBe("PUSH");
+    peer.sendMessage([bytes("a"), bytes("b")]);
+    expect(texts(await receiveWithin(socket))).toEqual(["a", "b"]);
+  });
+
+  it("sends the Identity property for a DEALER with a routing id", async () => {
+    const { events, peer } = await boundWithPeer("DEALER", (socket) => {
+      socket.options.routingId = bytes("me");
+    });
+    peer.handshake("ROUTER");
+    await events.next("handshake");
+    const ready = await peer.nextCommand("READY");
+    const properties = decodeMetadata(decodeCommand(ready.body).data);
+    expect(text(properties.get("identity"))).toBe("me");
+  });
+
+  it("reassembles messages written a byte at a time", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    const wire = encodedMessage([bytes("split"), LONG_PART, bytes("x")]);
+    for (let offset = 0; offset < wire.length; offset += 13) {
+      peer.write(wire.subarray(offset, offset + 13));
+      await turns(1);
+    }
+    const received = await receiveWithin(socket);
+    expect(received.length).toBe(3);
+    expect(text(received[0])).toBe("split");
+    expect([...received[1]!]).toEqual([...LONG_PART]);
+  });
+
+  it("answers PING with PONG carrying the same context", async () => {
+    const { events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    const context16 = bytes("0123456789abcdef");
+    peer.sendCommand(encodePing(0, context16));
+    const pong = await peer.nextCommand("PONG");
+    expect(text(decodeCommand(pong.body).data)).toBe("0123456789abcdef");
+  });
+
+  it("ignores unknown commands after the handshake", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    peer.sendCommand(encodeCommand("X-UNKNOWN", bytes("data")));
+    peer.sendMessage([bytes("still here")]);
+    expect(texts(await receiveWithin(socket))).toEqual(["still here"]);
+  });
+
+  it("refuses a peer announcing an incompatible Socket-Type", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUB");
+    const event = await events.next("handshake:error:protocol");
+    expect(event.protocolError).toBe("ERR_ZMTP_INVALID_METADATA");
+    expect(event.error?.code).toBe("EPROTO");
+    await peer.waitClosed();
+    await events.next("disconnect");
+    expect(events.count("handshake")).toBe(0);
+    expect(socket.pipeList).toEqual([]);
+  });
+
+  it("refuses a peer greeting with another mechanism", async () => {
+    const { events, peer } = await boundWithPeer("PULL");
+    peer.sendGreeting({ mechanism: "PLAIN" });
+    const event = await events.next("handshake:error:protocol");
+    expect(event.protocolError).toBe("ERR_ZMTP_MECHANISM_MISMATCH");
+    await peer.waitClosed();
+  });
+
+  it("refuses a data frame before READY", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.sendGreeting();
+    peer.sendMessage([bytes("too early")]);
+    const event = await events.next("handshake:error:protocol");
+    expect(event.protocolError).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
+    await peer.waitClosed();
+    expect(socket.receive()).toBeUndefined();
+  });
+
+  it("refuses a second READY or another command during the NULL handshake", async () => {
+    const { events, peer } = await boundWithPeer("PULL");
+    peer.sendGreeting();
+    peer.sendCommand(encodeCommand("HELLO"));
+    const event = await events.next("handshake:error:protocol");
+    expect(event.protocolError).toBe("ERR_ZMTP_UNEXPECTED_COMMAND");
+    await peer.waitClosed();
+  });
+
+  it("refuses a malformed READY", async () => {
+    const { events, peer } = await boundWithPeer("PULL");
+    peer.sendGreeting();
+    // A property whose value length runs past the command.
+    peer.sendCommand(encodeCommand("READY", Uint8Array.of(3, 0x61, 0x62, 0x63, 0, 0, 0, 9)));
+    const event = await events.next("handshake:error:protocol");
+    expect(event.protocolError).toBe("ERR_ZMTP_MALFORMED_COMMAND_READY");
+    await peer.waitClosed();
+  });
+
+  it("drops a peer sending garbage after the greeting, and keeps serving others", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.sendGreeting();
+    peer.write(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff));
+    const event = await events.next("handshake:error:protocol");
+    expect(event.error?.code).toBe("EPROTO");
+    await peer.waitClosed();
+    // The socket still works.
+    const good = cleanup.add(await RawPeer.connect(socket.lastEndpoint!));
+    good.handshake("PUSH");
+    good.sendMessage([bytes("fine")]);
+    expect(texts(await receiveWithin(socket))).toEqual(["fine"]);
+  });
+
+  it("drops a peer whose first byte is not a ZMTP signature", async () => {
+    const { events, peer } = await boundWithPeer("PULL");
+    peer.write(bytes("GET / HTTP/1.1\r\n\r\n"));
+    const event = await events.next("handshake:error:protocol");
+    expect(event.error?.code).toBe("EPROTO");
+    await peer.waitClosed();
+  });
+
+  it("drops a peer sending garbage after the handshake (disconnect, no crash)", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    // Reserved flag bits.
+    peer.write(Uint8Array.of(0xf0, 0x01, 0x00));
+    await events.next("disconnect");
+    await peer.waitClosed();
+    expect(events.count("handshake:error:protocol")).toBe(0);
+    expect(socket.pipeList).toEqual([]);
+  });
+
+  it("drops a peer sending a frame above maxMessageSize, before delivering it", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL", (s) => {
+      // READY (about 30 bytes) must fit: libzmq checks commands against the limit too.
+      s.options.maxMessageSize = 64;
+    });
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    peer.sendMessage([new Uint8Array(64)]);
+    expect((await receiveWithin(socket))[0]!.length).toBe(64);
+    peer.sendMessage([new Uint8Array(65)]);
+    await events.next("disconnect");
+    await peer.waitClosed();
+    expect(socket.receive()).toBeUndefined();
+  });
+
+  it("drops a peer that never completes the handshake after handshakeInterval", async () => {
+    const { events, peer } = await boundWithPeer("PULL", (s) => {
+      s.options.handshakeInterval = 100;
+    });
+    const started = Date.now();
+    peer.sendGreeting();
+    const event = await events.next("handshake:error:other");
+    expect(event.error?.code).toBe("ETIMEDOUT");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    await peer.waitClosed();
+  });
+
+  it("drops a silent peer after handshakeInterval", async () => {
+    const { events, peer } = await boundWithPeer("PULL", (s) => {
+      s.options.handshakeInterval = 80;
+    });
+    await events.next("handshake:error:other");
+    await peer.waitClosed();
+  });
+
+  it.each([
+    ["ZMTP 2.0 (revision 1)", [0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 1, 0x05, 0, 0]],
+    ["ZMTP 2.0 (revision 2)", [0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 2, 0x05, 0, 0]],
+    ["ZMTP 1.0 (long identity length)", [0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x00, 0x41]],
+  ])("refuses a %s peer with ENOCOMPATPROTO", async (_name, greeting) => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.write(Uint8Array.from(greeting));
+    const event = await events.next("handshake:error:protocol");
+    expect(event.error?.code).toBe("ENOCOMPATPROTO");
+    await peer.waitClosed();
+    expect(socket.closed).toBe(false);
+  });
+
+  it("refuses a ZMTP 1.0 peer with a short identity (not a 0xff signature)", async () => {
+    const { events, peer } = await boundWithPeer("PULL");
+    peer.write(Uint8Array.of(0x01, 0x00));
+    const event = await events.next("handshake:error:protocol");
+    expect(event.error?.code).toBe("EPROTO");
+    await peer.waitClosed();
+  });
+});
+
+describe("engine over tcp: subscriptions by peer version", () => {
+  async function subscriberTo(minor: number): Promise<{ sub: TestSub; peer: RawPeer }> {
+    const server = cleanup.add(await RawServer.listen());
+    const sub = cleanup.add(new TestSub(context));
+    const events = watch(sub);
+    sub.connect(server.endpoint);
+    const peer = await server.accepted();
+    peer.handshake("PUB", { minor });
+    await events.next("handshake");
+    return { sub, peer };
+  }
+
+  it("sends \\x01topic messages to a ZMTP 3.0 peer", async () => {
+    const { sub, peer } = await subscriberTo(0);
+    sub.subscribe(bytes("topic"));
+    const subscribe = await peer.nextFrame((frame) => !frame.command, "a subscription");
+    expect(subscribe.command).toBe(false);
+    expect([...subscribe.body]).toEqual([1, ...bytes("topic")]);
+    sub.unsubscribe(bytes("topic"));
+    const cancel = await peer.nextFrame((frame) => !frame.command, "a cancel");
+    expect(cancel.command).toBe(false);
+    expect([...cancel.body]).toEqual([0, ...bytes("topic")]);
+    expect(peer.frames.some((frame) => frame.name === "SUBSCRIBE")).toBe(false);
+  });
+
+  it("sends SUBSCRIBE and CANCEL commands to a ZMTP 3.1 peer", async () => {
+    const { sub, peer } = await subscriberTo(1);
+    sub.subscribe(bytes("topic"));
+    const subscribe = await peer.nextCommand("SUBSCRIBE");
+    expect(text(decodeCommand(subscribe.body).data)).toBe("topic");
+    sub.unsubscribe(bytes("topic"));
+    const cancel = await peer.nextCommand("CANCEL");
+    expect(text(decodeCommand(cancel.body).data)).toBe("topic");
+    expect(peer.frames.filter((frame) => !frame.command)).toEqual([]);
+  });
+
+  it("sends subscriptions made before the connection once it is up", async () => {
+    const server = cleanup.add(await RawServer.listen());
+    const sub = cleanup.add(new TestSub(context));
+    sub.subscribe(bytes("early"));
+    sub.connect(server.endpoint);
+    const peer = await server.accepted();
+    peer.handshake("PUB");
+    const subscribe = await peer.nextCommand("SUBSCRIBE");
+    expect(text(decodeCommand(subscribe.body).data)).toBe("early");
+  });
+});
+
+describe("engine over tcp: heartbeats", () => {
+  it("sends PING with the TTL in deciseconds and drops a peer that never answers", async () => {
+    const { events, peer } = await boundWithPeer("PULL", (s) => {
+      s.options.heartbeatInterval = 50;
+      s.options.heartbeatTimeToLive = 2500;
+      s.options.heartbeatTimeout = 150;
+    });
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    const ping = await peer.nextCommand("PING");
+    const pingedAt = Date.now();
+    expect(decodePing(decodeCommand(ping.body).data).ttl).toBe(25);
+    await events.next("disconnect");
+    expect(Date.now() - pingedAt).toBeGreaterThanOrEqual(120);
+    await peer.waitClosed();
+  });
+
+  it("keeps a peer that answers each PING", async () => {
+    const { events, peer } = await boundWithPeer("PULL", (s) => {
+      s.options.heartbeatInterval = 30;
+      s.options.heartbeatTimeout = 60;
+    });
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    for (let count = 0; count < 6; count++) {
+      const ping = await peer.nextCommand("PING");
+      peer.sendCommand(encodePong(decodePing(decodeCommand(ping.body).data).context));
+    }
+    expect(events.count("disconnect")).toBe(0);
+    expect(peer.isClosed).toBe(false);
+  });
+
+  it("drops a peer that goes silent after announcing a TTL in its PING", async () => {
+    const { events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    const sentAt = Date.now();
+    peer.sendCommand(encodePing(1)); // 100 ms
+    await peer.nextCommand("PONG");
+    await events.next("disconnect");
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(80);
+    await peer.waitClosed();
+  });
+
+  it("sends no PING without heartbeatInterval", async () => {
+    const { socket, events, peer } = await boundWithPeer("PULL");
+    peer.handshake("PUSH");
+    await events.next("handshake");
+    expect(await receiveNothing(socket, 100)).toBeUndefined();
+    expect(peer.frames.some((frame) => frame.name === "PING")).toBe(false);
+  });
+});
