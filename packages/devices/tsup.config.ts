@@ -1,3 +1,4 @@
 import { preset } from "../../tooling/tsup.preset.mjs";
 
-export default preset({ platform: "neutral" });
+// The portable entry, and the Node-only one (ZDCF files from disk) under its own subpath.
+export default preset({ platform: "neutral", entry: ["src/index.ts", "src/node/index.ts"] });
