@@ -7,6 +7,7 @@ export { isZmqError, ZmqError, type ZmqErrorCode } from "@zmtp/spec";
 export { Context, context } from "./context";
 export type { Message, MessageLike } from "./message";
 export { type Event, type EventType, Observer } from "./observer";
+export { Proxy } from "./proxy";
 export { Socket, type SocketOptions } from "./socket";
 export {
   Dealer,
