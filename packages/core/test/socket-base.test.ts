@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:net";
 import { isZmqError } from "@zmtp/spec";
-import { uniqueInprocEndpoint } from "@zmtp/testkit";
+import { sameBytes, seededBytes, uniqueInprocEndpoint } from "@zmtp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Context } from "../src/index";
 import {
@@ -15,6 +15,7 @@ import {
   receiveMany,
   receiveNothing,
   receiveWithin,
+  sendWithin,
   TCP_ANY,
   TestSocket,
   texts,
@@ -518,5 +519,46 @@ describe("high-water marks through the socket", () => {
     expect(writable).toBe(true);
     expect(push.send(message("3"))).toBe(true);
     expect(texts(await receiveWithin(pull))).toEqual(["3"]);
+  });
+});
+
+describe.each([
+  ["tcp", () => TCP_ANY],
+  ["inproc", () => uniqueInprocEndpoint()],
+])("flow control over %s", (_name, endpoint) => {
+  it("delivers everything in order through small marks on both sides", async () => {
+    const pull = socket("PULL");
+    pull.options.receiveHighWaterMark = 5;
+    await pull.bind(endpoint());
+    const push = socket("PUSH");
+    push.options.sendHighWaterMark = 5;
+    push.connect(pull.lastEndpoint!);
+    const total = 3000;
+    const sending = (async () => {
+      for (let index = 0; index < total; index++) {
+        await sendWithin(push, message(`m${index}`, "body"));
+      }
+    })();
+    const received = await receiveMany(pull, total);
+    await sending;
+    expect(received.every((m, index) => texts(m)![0] === `m${index}`)).toBe(true);
+  });
+
+  it("carries large messages intact across batches and drains", async () => {
+    const pull = socket("PULL");
+    await pull.bind(endpoint());
+    const push = socket("PUSH");
+    push.connect(pull.lastEndpoint!);
+    const big = seededBytes(5 * 1024 * 1024, 7);
+    const medium = seededBytes(300 * 1024, 9);
+    push.send([big]);
+    for (let index = 0; index < 20; index++) push.send([medium, Uint8Array.of(index)]);
+    const first = await receiveWithin(pull);
+    expect(sameBytes(first[0]!, big)).toBe(true);
+    const rest = await receiveMany(pull, 20);
+    rest.forEach((m, index) => {
+      expect(sameBytes(m[0]!, medium)).toBe(true);
+      expect(m[1]![0]).toBe(index);
+    });
   });
 });
