@@ -203,18 +203,21 @@ export class ZmtpEngine implements PipeEngine {
       zap: this.host.zap,
     });
     this.state = "handshake";
-    this.sendHandshakeCommands();
+    // A mechanism may wait on ZAP from the start (NULL with a ZAP domain, as libzmq does).
+    this.afterMechanismStep();
   }
 
-  private sendHandshakeCommands(): void {
+  /** Sends the mechanism's due commands; true when there were any. */
+  private sendHandshakeCommands(): boolean {
     const mechanism = this.mechanism!;
     let command = mechanism.nextCommand();
-    if (command === undefined) return;
+    if (command === undefined) return false;
     while (command !== undefined) {
       this.encoder.writeCommand(command);
       command = mechanism.nextCommand();
     }
     this.writeBatch();
+    return true;
   }
 
   private onHandshakeFrame(frame: Frame): void {
@@ -233,6 +236,9 @@ export class ZmtpEngine implements PipeEngine {
   private afterMechanismStep(): void {
     const mechanism = this.mechanism!;
     if (mechanism.status === "error") {
+      // A refusing server still owes the client its ERROR (RFC 27: the ZAP status as reason):
+      // send it and flush it (end) before the connection is closed.
+      if (this.sendHandshakeCommands()) this.connection.end();
       this.fail(new ZmqError("EPROTO", "Handshake failed"), mechanism.failure ?? { kind: "other" });
       return;
     }
