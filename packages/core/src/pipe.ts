@@ -104,8 +104,12 @@ export class Pipe {
     return this.outbound.length;
   }
 
+  /** The pipe the most recent message was read from, in any socket (read it at once). */
+  static lastRead: Pipe | undefined;
+
   read(): Message | undefined {
     const message = this.inbound.shift();
+    if (message !== undefined) Pipe.lastRead = this;
     if (this.drainWanted && !this.inboundFull) {
       this.drainWanted = false;
       this.engine?.inboundDrained();

@@ -56,6 +56,8 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
   onWritable: (() => void) | undefined;
   /** Receives monitor events. */
   monitor: MonitorListener | undefined;
+  /** The pipe the last message `receive()` returned came from (its peer's User-Id, metadata). */
+  lastPipe: Pipe | undefined;
 
   private readonly bound = new Map<string, Bound>();
   private readonly connecters = new Map<string, Set<Connecter>>();
@@ -374,7 +376,9 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
   /** Tries to receive now; undefined when nothing is ready. */
   receive(): Message | undefined {
     this.checkOpen();
-    return this.xrecv();
+    const message = this.xrecv();
+    if (message !== undefined) this.lastPipe = Pipe.lastRead;
+    return message;
   }
 
   get readable(): boolean {
