@@ -83,6 +83,11 @@ export class InprocTransport implements Transport {
     return listener;
   }
 
+  /** Whether a listener is bound at `name` (the part after inproc://), e.g. a ZAP handler. */
+  isBound(name: string): boolean {
+    return this.bound.has(name);
+  }
+
   async connect(endpoint: Endpoint, _options: TransportOptions): Promise<Connection> {
     const name = inprocName(endpoint);
     const [local, remote] = createPipe(`inproc://${name}`);
