@@ -1,3 +1,7 @@
 import { preset } from "../../tooling/tsup.preset.mjs";
 
-export default preset({ platform: "neutral" });
+// CURVE and the Node file helpers are their own entries, so the root never loads the crypto.
+export default preset({
+  platform: "neutral",
+  entry: { index: "src/index.ts", curve: "src/curve/index.ts", node: "src/node/index.ts" },
+});
