@@ -6,6 +6,7 @@ import { Context as CoreContext } from "@zmtp/core";
 import { inproc } from "@zmtp/transport-inproc";
 import { ipc } from "@zmtp/transport-ipc";
 import { tcp } from "@zmtp/transport-tcp";
+import { installSecurity } from "./zap-client";
 
 export interface ContextOptions {
   blocky: boolean;
@@ -39,6 +40,7 @@ export class Context {
     }
     const context = new CoreContext();
     context.registerTransport(tcp()).registerTransport(ipc()).registerTransport(inproc());
+    installSecurity(context);
     core.set(this, context);
     Object.seal(this);
     Object.assign(this, options);

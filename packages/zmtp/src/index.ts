@@ -3,11 +3,13 @@
  * `import * as zmq from "zeromq"` with `import * as zmq from "zmtp"`.
  */
 
+export { curveKeyPair } from "@zmtp/security/curve";
 export { isZmqError, ZmqError, type ZmqErrorCode } from "@zmtp/spec";
 export { Context, context } from "./context";
 export type { Message, MessageLike } from "./message";
 export { type Event, type EventType, Observer } from "./observer";
 export { Proxy } from "./proxy";
+export { lastPeer, type PeerInfo } from "./security-options";
 export { Socket, type SocketOptions } from "./socket";
 export {
   Dealer,
@@ -24,6 +26,7 @@ export {
   XPublisher,
   XSubscriber,
 } from "./sockets";
+export { ZapHandler, type ZapHandlerOptions } from "./zap-handler";
 
 /** The libzmq version whose behaviour zmtp follows (zeromq.js reports its libzmq version). */
 export const version = "4.3.5";
@@ -36,7 +39,7 @@ export const capability: Readonly<
   pgm: false,
   tipc: false,
   norm: false,
-  curve: false,
+  curve: true,
   gssapi: false,
   draft: false,
 });

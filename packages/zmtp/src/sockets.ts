@@ -11,11 +11,13 @@ import {
   defineWelcomeMessage,
   routingIdOption,
 } from "./options";
+import { defineSecurityOptions } from "./security-options";
 import { Socket, type SocketOptions, stateOf } from "./socket";
 
 defineGeneralOptions(Socket.prototype);
 defineSendOptions(Socket.prototype);
 defineReceiveOptions(Socket.prototype);
+defineSecurityOptions(Socket.prototype);
 
 export const SocketType = {
   Pair: 0,
