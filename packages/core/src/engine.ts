@@ -83,6 +83,9 @@ export class ZmtpEngine implements PipeEngine {
   private flushScheduled = false;
   private closing = false;
   private stopped = false;
+  /** This side ended the connection (close, destroy, a failure it detected). */
+  private selfClosed = false;
+  private finished = false;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
@@ -238,8 +241,12 @@ export class ZmtpEngine implements PipeEngine {
     if (mechanism.status === "error") {
       // A refusing server still owes the client its ERROR (RFC 27: the ZAP status as reason):
       // send it and flush it (end) before the connection is closed.
-      if (this.sendHandshakeCommands()) this.connection.end();
-      this.fail(new ZmqError("EPROTO", "Handshake failed"), mechanism.failure ?? { kind: "other" });
+      const flush = this.sendHandshakeCommands();
+      this.fail(
+        new ZmqError("EPROTO", "Handshake failed"),
+        mechanism.failure ?? { kind: "other" },
+        flush,
+      );
       return;
     }
     this.sendHandshakeCommands();
@@ -263,13 +270,13 @@ export class ZmtpEngine implements PipeEngine {
     );
     if (!isCompatible(this.host.socketType, peerType)) {
       this.encoder.writeCommand(encodeError("Invalid socket type"));
-      this.writeBatch();
       this.fail(
         new ZmqError(
           "EPROTO",
           `Socket type ${this.host.socketType} cannot talk to ${peerType || "an unnamed peer"}`,
         ),
         { kind: "protocol", protocolError: "ERR_ZMTP_INVALID_METADATA" },
+        true,
       );
       return;
     }
@@ -284,6 +291,8 @@ export class ZmtpEngine implements PipeEngine {
     }
     this.pipe = pipe;
     this.startHeartbeats();
+    // Closing with messages queued before the connection was made: send them now, then end.
+    if (this.closing) this.flush();
   }
 
   private onFrame(input: Frame): void {
@@ -402,7 +411,7 @@ export class ZmtpEngine implements PipeEngine {
       target.deliver(pipe.pull()!);
     }
     peer.receivedSincePing = true;
-    if (this.closing) this.finishClose();
+    if (this.closing && pipe.outboundLength === 0) this.finishClose();
   }
 
   private flush(): void {
@@ -508,26 +517,36 @@ export class ZmtpEngine implements PipeEngine {
 
   /**
    * Closes after sending what the pipe holds, for at most `linger` ms (-1 = no limit, 0 = now).
+   * With `afterHandshake`, an engine still handshaking finishes first (its pipe holds messages
+   * queued before the connection was made); otherwise it is closed at once.
    */
-  close(linger: number): void {
+  close(linger: number, afterHandshake: boolean): void {
     if (this.stopped || this.closing) return;
-    if (linger === 0 || this.state !== "active" || this.pipe === undefined) {
+    const waiting = this.state !== "active" && afterHandshake;
+    if (
+      linger === 0 ||
+      (this.state !== "active" && !waiting) ||
+      (!waiting && this.pipe === undefined)
+    ) {
       this.destroy();
       return;
     }
     this.closing = true;
     if (linger > 0) this.lingerTimer = setTimeout(() => this.destroy(), linger);
-    this.flush();
+    if (!waiting) this.flush();
   }
 
   private finishClose(): void {
-    this.pipe = undefined;
+    if (this.finished) return;
+    this.finished = true;
+    this.selfClosed = true;
     this.connection.end();
   }
 
   /** Closes at once. */
   destroy(): void {
     if (this.stopped) return;
+    this.selfClosed = true;
     this.connection.destroy();
   }
 
@@ -542,9 +561,19 @@ export class ZmtpEngine implements PipeEngine {
     this.fail(wrapped, failure);
   }
 
-  private fail(error: ZmqError, failure: HandshakeFailure | undefined): void {
+  /**
+   * Ends the connection for a failure. With `flush`, what is batched (an ERROR command) is
+   * written and the connection ended gracefully, so the peer reads it before the close.
+   */
+  private fail(error: ZmqError, failure: HandshakeFailure | undefined, flush = false): void {
     if (this.stopped) return;
-    this.connection.destroy(error);
+    this.selfClosed = true;
+    if (flush) {
+      this.writeBatch();
+      this.connection.end();
+    } else {
+      this.connection.destroy(error);
+    }
     this.stop(error, failure);
   }
 
@@ -559,7 +588,8 @@ export class ZmtpEngine implements PipeEngine {
     clearTimeout(this.lingerTimer);
     this.chunks = [];
     this.parts = [];
-    if (!this.handshakeDone && failure === undefined && error !== undefined) {
+    // libzmq reports any end of a handshake it did not cause itself as a failure without detail.
+    if (!this.handshakeDone && failure === undefined && (error !== undefined || !this.selfClosed)) {
       failure = { kind: "other" };
     }
     this.host.engineStopped(this, error, this.handshakeDone ? undefined : failure);

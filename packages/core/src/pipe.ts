@@ -16,8 +16,13 @@ export interface PipeOwner {
   readActivated(pipe: Pipe): void;
   /** The pipe has room again after write returned false. */
   writeActivated(pipe: Pipe): void;
-  /** A new connection took over the pipe (reconnect): resend state such as subscriptions. */
+  /**
+   * The connection under the pipe was lost and unsent messages were dropped (libzmq's hiccup):
+   * queue again what every connection needs, such as subscriptions.
+   */
   hiccuped(pipe: Pipe): void;
+  /** An ending pipe's last inbound message was read: it may be terminated now. */
+  pipeDrained(pipe: Pipe): void;
 }
 
 export interface PipeEngine {
@@ -35,8 +40,6 @@ export class Pipe {
   routingId: Uint8Array | undefined;
   /** The routing id given with connect(address, { routingId }) (ZMQ_CONNECT_ROUTING_ID). */
   connectRoutingId: Uint8Array | undefined;
-  /** Whether an engine was ever attached (a later attach is a reconnect). */
-  wasAttached = false;
   /** Peer properties from the handshake (names lower-cased). */
   peerProperties: ReadonlyMap<string, Uint8Array> = new Map();
   /** The peer's announced socket type, once known. */
@@ -48,6 +51,10 @@ export class Pipe {
   /** The endpoint the pipe was made for (bind or connect address). */
   endpoint: string;
   terminated = false;
+  /** No more writes: the peer is gone or being disconnected (reads go on until drained). */
+  writesClosed = false;
+  /** The peer is gone; terminate once the socket read what it sent. */
+  private ending = false;
   /**
    * Keep only the newest message in each direction (ZMQ_CONFLATE): writes never wait, and an
    * unread or unsent message is replaced by the next one.
@@ -73,7 +80,7 @@ export class Pipe {
 
   /** Whether a write would be accepted now. */
   checkWrite(): boolean {
-    if (this.terminated) return false;
+    if (this.terminated || this.writesClosed) return false;
     if (this.conflate) return true;
     const room = this.sendHighWaterMark <= 0 || this.outbound.length < this.sendHighWaterMark;
     if (!room) this.outboundFull = true;
@@ -109,6 +116,11 @@ export class Pipe {
 
   read(): Message | undefined {
     const message = this.inbound.shift();
+    if (this.ending && this.inbound.length === 0) {
+      this.ending = false;
+      this.owner.pipeDrained(this);
+      return message;
+    }
     if (message !== undefined) Pipe.lastRead = this;
     if (this.drainWanted && !this.inboundFull) {
       this.drainWanted = false;
@@ -124,10 +136,36 @@ export class Pipe {
 
   // ---- engine side -------------------------------------------------------------------------
 
-  attachEngine(engine: PipeEngine | undefined, hiccup: boolean): void {
+  attachEngine(engine: PipeEngine | undefined): void {
     this.engine = engine;
-    if (engine && hiccup) this.owner.hiccuped(this);
     if (engine && this.outbound.length > 0) engine.outboundActivated();
+  }
+
+  /**
+   * The connection was lost and will be made again: drop what was queued but not sent, as
+   * libzmq's pipe hiccup does, and let the socket queue its per-connection state again.
+   */
+  hiccup(): void {
+    this.engine = undefined;
+    if (this.terminated) return;
+    this.outbound.clear();
+    if (this.outboundFull) {
+      this.outboundFull = false;
+      this.owner.writeActivated(this);
+    }
+    this.owner.hiccuped(this);
+  }
+
+  /**
+   * The peer is gone for good: refuse writes, and terminate once the socket has read what the
+   * peer sent (libzmq delays pipe termination the same way). Returns true when that is now.
+   */
+  end(): boolean {
+    this.engine = undefined;
+    this.writesClosed = true;
+    if (this.inbound.length === 0) return true;
+    this.ending = true;
+    return false;
   }
 
   get attached(): boolean {

@@ -108,6 +108,16 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
     this.xhiccuped(pipe);
   }
 
+  pipeDrained(pipe: Pipe): void {
+    this.terminatePipe(pipe);
+  }
+
+  /** Stops routing to a pipe whose peer is gone; it terminates once its messages were read. */
+  private endPipe(pipe: Pipe): void {
+    if (pipe.end() || this.closedFlag) this.terminatePipe(pipe);
+    else this.onWritable?.();
+  }
+
   // ---- EngineHost -------------------------------------------------------------------------
 
   get mechanism(): MechanismFactory {
@@ -123,10 +133,10 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
   }
 
   engineReady(engine: ZmtpEngine | RawEngine): Pipe | undefined {
-    if (this.closing) return undefined;
     const owner = this.engines.get(engine);
+    // While closing, only a lingering connect (queued messages to deliver) may finish.
+    if (this.closing && !(owner instanceof Connecter && owner.lingering)) return undefined;
     let pipe = owner instanceof Connecter ? owner.pipe : undefined;
-    const reconnected = pipe?.wasAttached === true;
     const fresh = pipe === undefined;
     if (pipe === undefined) {
       pipe = this.newPipe(engine.endpoint);
@@ -145,8 +155,7 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
       this.xattachPipe(pipe, owner instanceof Connecter);
       if (pipe.terminated) return undefined;
     }
-    pipe.wasAttached = true;
-    pipe.attachEngine(engine, reconnected);
+    pipe.attachEngine(engine);
     this.emit({ type: "handshake", address: engine.endpoint });
     this.onWritable?.();
     return pipe;
@@ -178,21 +187,31 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
     if (!this.closing) this.emit({ type: "disconnect", address });
     if (owner instanceof Connecter) {
       owner.engine = undefined;
+      if (owner.lingering) {
+        // One attempt at delivering what was queued at close; then the endpoint is done.
+        owner.lingering = false;
+        this.lingering.delete(owner);
+        clearTimeout(owner.lingerTimer);
+        owner.stop();
+      }
       const pipe = owner.pipe;
       if (pipe !== undefined) {
-        pipe.attachEngine(undefined, false);
-        // Only a pipe made at connect time outlives its connection; a pipe made at handshake
-        // (ROUTER, STREAM, immediate) goes with it.
-        if (!owner.keepsPipe) {
+        // Only a pipe made at connect time outlives its connection, and only while the
+        // endpoint stays connected; a pipe made at handshake (ROUTER, STREAM, immediate) ends.
+        if (!owner.keepsPipe || owner.stopped || this.closing) {
           owner.pipe = undefined;
-          this.terminatePipe(pipe);
+          this.endPipe(pipe);
+        } else if (engine.handshakeDone) {
+          pipe.hiccup();
+        } else {
+          pipe.attachEngine(undefined);
         }
       }
       if (!this.closing && !owner.stopped) owner.retry();
     } else {
       owner?.engines.delete(engine);
       const pipe = engine.pipe;
-      if (pipe !== undefined) this.terminatePipe(pipe);
+      if (pipe !== undefined) this.endPipe(pipe);
     }
     this.maybeFinishClose();
   }
@@ -317,19 +336,48 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
     for (const connecter of set) this.stopConnecter(connecter, 0);
   }
 
+  /**
+   * Ends a connect endpoint. With queued messages and a linger other than 0, it goes on
+   * connecting and handshaking until they are sent or `linger` ms pass (libzmq's linger also
+   * covers messages queued before the connection was made).
+   */
   private stopConnecter(connecter: Connecter, linger: number): void {
+    const { engine, pipe } = connecter;
+    const queued = pipe !== undefined && pipe.outboundLength > 0;
+    if (queued && linger !== 0 && (engine === undefined || !engine.handshakeDone)) {
+      connecter.lingering = true;
+      this.lingering.add(connecter);
+      if (linger > 0) connecter.lingerTimer = setTimeout(() => this.abandon(connecter), linger);
+      engine?.close(linger, true);
+      return;
+    }
+    connecter.stop();
+    if (engine !== undefined) engine.close(linger, false);
+    else if (pipe !== undefined) {
+      connecter.pipe = undefined;
+      this.endPipe(pipe);
+    }
+  }
+
+  /** A lingering connect whose time ran out: drop what it still holds. */
+  private abandon(connecter: Connecter): void {
+    this.lingering.delete(connecter);
     connecter.stop();
     const { engine, pipe } = connecter;
-    if (engine !== undefined) engine.close(linger);
-    else if (pipe !== undefined) {
+    if (engine !== undefined) {
+      engine.destroy();
+      return;
+    }
+    if (pipe !== undefined) {
       connecter.pipe = undefined;
       this.terminatePipe(pipe);
     }
+    this.maybeFinishClose();
   }
 
   /** @internal Used by Connecter. */
   connected(connecter: Connecter, connection: Connection): void {
-    if (this.closing || connecter.stopped) {
+    if ((this.closing && !connecter.lingering) || connecter.stopped) {
       connection.destroy();
       return;
     }
@@ -338,6 +386,7 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
     connecter.engine = engine;
     this.engines.set(engine, connecter);
     engine.start();
+    if (connecter.lingering) engine.close(this.options.linger, true);
   }
 
   // ---- pipes ------------------------------------------------------------------------------
@@ -430,7 +479,9 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
       for (const connecter of set) this.stopConnecter(connecter, linger);
     }
     this.connecters.clear();
-    for (const engine of [...this.engines.keys()]) engine.close(linger);
+    for (const [engine, owner] of [...this.engines]) {
+      if (!(owner instanceof Connecter)) engine.close(linger, false);
+    }
     void Promise.all(closings).then(() => {
       this.listenersClosed = true;
       this.maybeFinishClose();
@@ -439,9 +490,18 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
   }
 
   private listenersClosed = false;
+  private readonly lingering = new Set<Connecter>();
 
   private maybeFinishClose(): void {
-    if (!this.closing || this.closedFlag || !this.listenersClosed || this.engines.size > 0) return;
+    if (
+      !this.closing ||
+      this.closedFlag ||
+      !this.listenersClosed ||
+      this.engines.size > 0 ||
+      this.lingering.size > 0
+    ) {
+      return;
+    }
     this.closedFlag = true;
     for (const pipe of [...this.pipes]) this.terminatePipe(pipe);
     this.context.remove(this);
@@ -466,6 +526,9 @@ export class Connecter {
   pipe: Pipe | undefined;
   engine: Engine | undefined;
   stopped = false;
+  /** Closing, but still connecting to deliver queued messages. */
+  lingering = false;
+  lingerTimer: ReturnType<typeof setTimeout> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private interval = -1;
   private abort: AbortController | undefined;
@@ -539,6 +602,7 @@ export class Connecter {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.lingerTimer);
     clearTimeout(this.timer);
     this.timer = undefined;
     this.abort?.abort();

@@ -49,7 +49,12 @@ import {
 
 // ---- in memory --------------------------------------------------------------------------------
 
-const owner: PipeOwner = { readActivated() {}, writeActivated() {}, hiccuped() {} };
+const owner: PipeOwner = {
+  readActivated() {},
+  writeActivated() {},
+  hiccuped() {},
+  pipeDrained() {},
+};
 
 class Host implements EngineHost {
   readonly options = defaultOptions();
@@ -63,7 +68,7 @@ class Host implements EngineHost {
 
   engineReady(engine: ZmtpEngine): Pipe | undefined {
     this.readyCount++;
-    this.pipe.attachEngine(engine, false);
+    this.pipe.attachEngine(engine);
     return this.pipe;
   }
 

@@ -15,6 +15,10 @@ class Owner implements PipeOwner {
   hiccuped(): void {
     this.hiccups++;
   }
+  drainedPipes = 0;
+  pipeDrained(): void {
+    this.drainedPipes++;
+  }
 }
 
 class FakeEngine implements PipeEngine {
@@ -32,7 +36,7 @@ function setup(sendHighWaterMark: number, receiveHighWaterMark: number) {
   const owner = new Owner();
   const engine = new FakeEngine();
   const pipe = new Pipe(owner, sendHighWaterMark, receiveHighWaterMark, "test://pipe");
-  pipe.attachEngine(engine, false);
+  pipe.attachEngine(engine);
   return { owner, engine, pipe };
 }
 
@@ -93,20 +97,45 @@ describe("Pipe outbound", () => {
     expect(pipe.outboundLength).toBe(2);
   });
 
-  it("attaching an engine with queued messages activates it; a hiccup tells the owner", () => {
+  it("attaching an engine with queued messages activates it", () => {
     const owner = new Owner();
     const pipe = new Pipe(owner, 0, 0, "test://pipe");
     pipe.write(message("queued"));
     const engine = new FakeEngine();
-    pipe.attachEngine(engine, true);
+    pipe.attachEngine(engine);
     expect(engine.outbound).toBe(1);
-    expect(owner.hiccups).toBe(1);
     expect(pipe.attached).toBe(true);
-    pipe.attachEngine(undefined, false);
+    pipe.attachEngine(undefined);
     expect(pipe.attached).toBe(false);
     // Messages stay queued without an engine.
     expect(pipe.write(message("later"))).toBe(true);
     expect(pipe.outboundLength).toBe(2);
+  });
+
+  it("a hiccup drops unsent messages and tells the owner, as libzmq's does", () => {
+    const { owner, pipe } = setup(1, 0);
+    pipe.write(message("lost"));
+    expect(pipe.checkWrite()).toBe(false);
+    pipe.hiccup();
+    expect(pipe.outboundLength).toBe(0);
+    expect(pipe.attached).toBe(false);
+    expect(owner.hiccups).toBe(1);
+    expect(owner.writes).toBe(1);
+    expect(pipe.write(message("kept"))).toBe(true);
+  });
+
+  it("an ended pipe refuses writes and reports drained once its inbound was read", () => {
+    const { owner, pipe } = setup(0, 0);
+    pipe.deliver(message("a"));
+    pipe.deliver(message("b"));
+    expect(pipe.end()).toBe(false);
+    expect(pipe.write(message("x"))).toBe(false);
+    expect(texts(pipe.read()!)).toEqual(["a"]);
+    expect(owner.drainedPipes).toBe(0);
+    expect(texts(pipe.read()!)).toEqual(["b"]);
+    expect(owner.drainedPipes).toBe(1);
+    const empty = setup(0, 0).pipe;
+    expect(empty.end()).toBe(true);
   });
 });
 

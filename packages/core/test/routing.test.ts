@@ -14,6 +14,7 @@ const owner: PipeOwner = {
   readActivated: () => {},
   writeActivated: () => {},
   hiccuped: () => {},
+  pipeDrained: () => {},
 };
 
 function pipe(sendHighWaterMark = 0, receiveHighWaterMark = 0): Pipe {

@@ -74,7 +74,9 @@ export class RouterSocket extends SocketBase {
       return true;
     }
     const body = message.slice(1);
-    if (pipe.write(body.length === 0 ? [EMPTY_FRAME] : body)) return true;
+    // A message that is only a routing id carries nothing: libzmq drops it.
+    if (body.length === 0) return true;
+    if (pipe.write(body)) return true;
     // A full peer: wait (EAGAIN) when mandatory, else drop.
     return !this.options.mandatory;
   }
