@@ -5,6 +5,7 @@
 import { COMMAND, decodeCommand, decodeMetadata, encodeCommand, utf8Encode } from "@zmtp/codec";
 import { type Mechanism, type MechanismSetup, ZmqError } from "@zmtp/spec";
 import { MechanismBase } from "./mechanism-base";
+import { isLibzmqPlainError, LIBZMQ_PLAIN_ERROR } from "./plain-error";
 import { encodeProperties } from "./properties";
 
 type State = "welcome" | "ready" | "done";
@@ -35,6 +36,9 @@ export class PlainClient extends MechanismBase implements Mechanism {
   }
 
   receiveCommand(body: Uint8Array): void {
+    if (this.state !== "done" && isLibzmqPlainError(body)) {
+      this.peerError(body.subarray(LIBZMQ_PLAIN_ERROR.length));
+    }
     const command = decodeCommand(body);
     if (command.name === COMMAND.ERROR && this.state !== "done") this.peerError(command.data);
     if (this.state === "welcome" && command.name === COMMAND.WELCOME) {

@@ -6,6 +6,7 @@
 import { COMMAND, decodeCommand, decodeMetadata, encodeCommand } from "@zmtp/codec";
 import type { Mechanism, MechanismSetup } from "@zmtp/spec";
 import { MechanismBase } from "./mechanism-base";
+import { encodeLibzmqPlainError } from "./plain-error";
 import { encodeProperties } from "./properties";
 import { askZap, type ZapOutcome } from "./zap";
 
@@ -78,7 +79,9 @@ export class PlainServer extends MechanismBase implements Mechanism {
         this.send(encodeCommand(COMMAND.WELCOME));
         return;
       case "denied":
-        this.deny(outcome.status);
+        // libzmq's PLAIN clients only understand libzmq's PLAIN ERROR (see plain-error.ts).
+        if (outcome.status !== 300) this.send(encodeLibzmqPlainError(String(outcome.status)));
+        this.markFailed({ kind: "auth", status: outcome.status });
         return;
       case "invalid":
         this.markFailed({ kind: "protocol", protocolError: outcome.protocolError });

@@ -88,7 +88,7 @@ describe("PLAIN", () => {
   });
 
   for (const status of ["400", "500"]) {
-    it(`ZAP ${status}: ERROR "${status}" to the client, auth failure on both sides`, async () => {
+    it(`ZAP ${status}: libzmq's PLAIN ERROR "${status}" to the client, auth failure on both sides`, async () => {
       const server = plain.create(
         setupFor(
           true,
@@ -108,7 +108,8 @@ describe("PLAIN", () => {
       await server.pending;
       expect(server.failure).toEqual({ kind: "auth", status: Number(status) });
       const error = server.nextCommand()!;
-      expect(Buffer.from(error).toString("latin1")).toBe(`\x05ERROR\x03${status}`);
+      // libzmq's PLAIN prefix is "\x05ERROR" in C, i.e. 0x5E "RROR" (see src/plain-error.ts).
+      expect(Buffer.from(error).toString("latin1")).toBe(`^RROR\x03${status}`);
       expect(() => client.receiveCommand(error)).toThrow();
       expect(client.failure).toEqual({ kind: "auth", status: Number(status) });
     });
@@ -189,5 +190,12 @@ describe("PLAIN", () => {
     const c = plain.create(clientSetup);
     expect(() => c.receiveCommand(encodeError("go away"))).toThrow(/go away/);
     expect(c.failure).toEqual({ kind: "other" });
+    // RFC 23's ERROR and libzmq's PLAIN form both carry a ZAP status.
+    const d = plain.create(clientSetup);
+    expect(() => d.receiveCommand(encodeError("400"))).toThrow();
+    expect(d.failure).toEqual({ kind: "auth", status: 400 });
+    const e = plain.create(clientSetup);
+    expect(() => e.receiveCommand(new Uint8Array(Buffer.from("^RROR\x03500", "latin1")))).toThrow();
+    expect(e.failure).toEqual({ kind: "auth", status: 500 });
   });
 });
