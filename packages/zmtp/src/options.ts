@@ -58,12 +58,23 @@ function define(prototype: Target, name: string, accessor: Accessor): void {
   });
 }
 
-function asNumber(value: unknown, min: number): number {
+/**
+ * A number option's value as zeromq.js hands it to zmq_setsockopt: an int option is converted
+ * to a 32-bit int first (fractions truncated, large values wrapped), an int64 one truncated;
+ * then libzmq's range check gives EINVAL.
+ */
+function asNumber(
+  value: unknown,
+  min: number,
+  int64 = false,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== "number" || Number.isNaN(value)) {
     throw new TypeError("Option value must be a number");
   }
-  if (value < min || !Number.isInteger(value)) throw new ZmqError("EINVAL");
-  return value;
+  const converted = int64 ? Math.trunc(value) : value | 0;
+  if (converted < min || converted > max) throw new ZmqError("EINVAL");
+  return converted;
 }
 
 function asBoolean(value: unknown): boolean {
@@ -85,13 +96,35 @@ type BooleanKey = {
   [K in keyof CoreOptions]: CoreOptions[K] extends boolean ? K : never;
 }[keyof CoreOptions];
 
-export function numberOption(prototype: Target, name: NumberKey, min: number): void {
+export function numberOption(
+  prototype: Target,
+  name: NumberKey,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): void {
   const marks = name === "sendHighWaterMark" || name === "receiveHighWaterMark";
+  // ZMQ_MAXMSGSIZE is an int64 without a range check: any negative value means no limit.
+  const int64 = name === "maxMessageSize";
   define(prototype, name, {
     get: (state) => state.core.options[name],
     set: (state, value) => {
-      state.core.options[name] = asNumber(value, min);
+      state.core.options[name] = asNumber(value, min, int64, max);
       if (marks) state.core.applyHighWaterMarks();
+    },
+  });
+}
+
+/**
+ * ZMQ_HEARTBEAT_TTL: libzmq keeps it in deciseconds (the PING's TTL field is 16 bits of them),
+ * so it accepts ms / 100 in 0..65535 and reads back a multiple of 100.
+ */
+function heartbeatTimeToLiveOption(prototype: Target): void {
+  define(prototype, "heartbeatTimeToLive", {
+    get: (state) => state.core.options.heartbeatTimeToLive,
+    set: (state, value) => {
+      const deciseconds = Math.trunc(asNumber(value, Number.MIN_SAFE_INTEGER) / 100);
+      if (deciseconds < 0 || deciseconds > 0xffff) throw new ZmqError("EINVAL");
+      state.core.options.heartbeatTimeToLive = deciseconds * 100;
     },
   });
 }
@@ -148,14 +181,15 @@ export function defineGeneralOptions(prototype: Target): void {
   numberOption(prototype, "reconnectInterval", -1);
   numberOption(prototype, "reconnectMaxInterval", 0);
   numberOption(prototype, "backlog", 0);
-  numberOption(prototype, "maxMessageSize", -1);
-  numberOption(prototype, "tcpKeepalive", -1);
+  numberOption(prototype, "maxMessageSize", Number.MIN_SAFE_INTEGER);
+  // ZMQ_TCP_KEEPALIVE: -1 (system default), 0 (off) or 1 (on).
+  numberOption(prototype, "tcpKeepalive", -1, 1);
   numberOption(prototype, "tcpKeepaliveCount", -1);
   numberOption(prototype, "tcpKeepaliveIdle", -1);
   numberOption(prototype, "tcpKeepaliveInterval", -1);
   numberOption(prototype, "handshakeInterval", 0);
   numberOption(prototype, "heartbeatInterval", 0);
-  numberOption(prototype, "heartbeatTimeToLive", 0);
+  heartbeatTimeToLiveOption(prototype);
   numberOption(prototype, "heartbeatTimeout", -1);
   numberOption(prototype, "connectTimeout", 0);
   booleanOption(prototype, "immediate", "immediate");
