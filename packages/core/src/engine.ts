@@ -105,8 +105,9 @@ export class ZmtpEngine implements PipeEngine {
     private readonly host: EngineHost,
     readonly endpoint: string,
   ) {
+    // ZMQ_MAXMSGSIZE: any negative value means no limit.
     const { maxMessageSize } = host.options;
-    this.decoder = new FrameDecoder({ maxMessageSize });
+    this.decoder = new FrameDecoder({ maxMessageSize: maxMessageSize < 0 ? -1 : maxMessageSize });
     this.subscriptionCommands = host.socketType === "SUB" || host.socketType === "XSUB";
     enginesByConnection.set(connection, this);
   }
