@@ -248,6 +248,8 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
     try {
       endpoint = parseEndpoint(address, "bind");
       transport = this.transportFor(endpoint);
+      if (refusesIpv6(endpoint, this.options.ipv6))
+        throw new ZmqError("ENODEV", undefined, { address });
     } catch (error) {
       this.emit({ type: "bind:error", address, error: asZmqError(error, address) });
       throw error;
@@ -513,6 +515,18 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
   }
 }
 
+/**
+ * An IPv6 literal on a socket without ZMQ_IPV6: libzmq's tcp address resolver finds no IPv4
+ * address for it, so bind fails with ENODEV and connect keeps retrying.
+ */
+function refusesIpv6(endpoint: Endpoint, ipv6: boolean): boolean {
+  return (
+    !ipv6 &&
+    endpoint.transport === "tcp" &&
+    (endpoint.family === 6 || endpoint.source?.family === 6)
+  );
+}
+
 function asZmqError(error: unknown, address: string): ZmqError {
   if (isZmqError(error)) return error;
   return fromSystemError(error, address);
@@ -548,6 +562,12 @@ export class Connecter {
 
   start(): void {
     if (this.stopped) return;
+    if (refusesIpv6(this.endpoint, this.socket.options.ipv6)) {
+      // Nothing to connect to: libzmq reports no delay, only the retries.
+      this.lastError = new ZmqError("ENODEV", undefined, { address: this.address });
+      this.retry();
+      return;
+    }
     this.abort = new AbortController();
     // libzmq reports an asynchronous TCP connect in progress as "delayed".
     if (this.endpoint.transport === "tcp") {
