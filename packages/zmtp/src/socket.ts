@@ -35,6 +35,8 @@ export interface SocketState {
   closed: boolean;
   /** Options that zmtp accepts for compatibility but that have no effect (e.g. multicast). */
   readonly inert: Map<string, unknown>;
+  /** Operations resolved at once since the socket last waited for the event loop. */
+  syncOperations: number;
 }
 
 const states = new WeakMap<Socket, SocketState>();
@@ -47,6 +49,16 @@ export function stateOf(socket: Socket): SocketState {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * After this many operations resolved at once, the next one waits for the event loop, so a
+ * loop of awaited sends or receives cannot starve I/O (zeromq.js bounds its fast path the
+ * same way). Other connections' data is read meanwhile, which keeps fair queueing fair.
+ */
+const MAX_SYNC_OPERATIONS = 128;
+
+const nextTurn: (callback: () => void) => void =
+  typeof setImmediate === "function" ? (callback) => void setImmediate(callback) : queueMicrotask;
 
 export interface SocketOptions {
   context?: Context;
@@ -112,6 +124,7 @@ export class Socket {
       events: undefined,
       closed: false,
       inert: new Map(),
+      syncOperations: 0,
     };
     states.set(this, state);
     core.onReadable = () => this.retryReceive(state);
@@ -205,16 +218,22 @@ export class Socket {
     if (state.blocked) return Promise.reject(busyBinding());
     if (state.sending !== undefined) return Promise.reject(busyWriting());
     let frames: Uint8Array[];
+    const timeout = state.core.options.sendTimeout;
+    const yielding = state.syncOperations >= MAX_SYNC_OPERATIONS && timeout !== 0;
     try {
       frames = toFrames(message);
-      if (state.core.send(frames)) return RESOLVED;
+      if (!yielding && state.core.send(frames)) {
+        state.syncOperations++;
+        return RESOLVED;
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    const timeout = state.core.options.sendTimeout;
     if (timeout === 0) return Promise.reject(timeoutError());
+    state.syncOperations = 0;
     return new Promise<void>((resolve, reject) => {
       const pending: PendingSend = { frames, resolve, reject, timer: undefined };
+      if (yielding) nextTurn(() => this.retrySend(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
           if (state.sending !== pending) return;
@@ -235,16 +254,24 @@ export class Socket {
     if (state.closed) return Promise.reject(closedError());
     if (state.blocked) return Promise.reject(busyBinding());
     if (state.receiving !== undefined) return Promise.reject(busyReading());
-    try {
-      const frames = state.core.receive();
-      if (frames !== undefined) return Promise.resolve(toBuffers(frames));
-    } catch (error) {
-      return Promise.reject(error);
-    }
     const timeout = state.core.options.receiveTimeout;
+    const yielding = state.syncOperations >= MAX_SYNC_OPERATIONS && timeout !== 0;
+    if (!yielding) {
+      try {
+        const frames = state.core.receive();
+        if (frames !== undefined) {
+          state.syncOperations++;
+          return Promise.resolve(toBuffers(frames));
+        }
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (timeout === 0) return Promise.reject(timeoutError());
+    state.syncOperations = 0;
     return new Promise<Message[]>((resolve, reject) => {
       const pending: Pending<Message[]> = { resolve, reject, timer: undefined };
+      if (yielding) nextTurn(() => this.retryReceive(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
           if (state.receiving !== pending) return;
