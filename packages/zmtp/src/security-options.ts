@@ -47,6 +47,10 @@ function asKey(value: unknown): Uint8Array {
     throw new TypeError("Option value must be a string or buffer");
   }
   try {
+    // As zmq_setsockopt: 32 raw bytes, or 40 characters of Z85 (41 with a NUL) as text.
+    if (value instanceof Uint8Array && (value.length === 40 || value.length === 41)) {
+      return curveKeyBytes(new TextDecoder().decode(value.subarray(0, 40)));
+    }
     return curveKeyBytes(value);
   } catch {
     throw new ZmqError("EINVAL");
