@@ -7,7 +7,9 @@ import { performance } from "node:perf_hooks";
 
 const require = createRequire(import.meta.url);
 const zmtp = await import(new URL("../../zmtp/dist/index.js", import.meta.url).href);
-const native = require(require.resolve("zeromq", { paths: [new URL("../../..", import.meta.url).pathname] }));
+const native = require(
+  require.resolve("zeromq", { paths: [new URL("../../..", import.meta.url).pathname] }),
+);
 
 const COUNT = Number(process.argv[2] ?? 50_000);
 const SIZE = 256;
@@ -16,7 +18,9 @@ const payload = Buffer.alloc(SIZE, 7);
 async function run(library, curve) {
   const server = library.curveKeyPair();
   const client = library.curveKeyPair();
-  const pull = new library.Pull(curve ? { curveServer: true, curveSecretKey: server.secretKey } : {});
+  const pull = new library.Pull(
+    curve ? { curveServer: true, curveSecretKey: server.secretKey } : {},
+  );
   await pull.bind("tcp://127.0.0.1:*");
   const push = new library.Push(
     curve
