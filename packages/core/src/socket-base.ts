@@ -17,6 +17,7 @@ import {
   type MechanismFactory,
   parseEndpoint,
   type SocketTypeName,
+  type TcpEndpoint,
   type Transport,
   type TransportOptions,
   type ZapClient,
@@ -520,11 +521,9 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
  * address for it, so bind fails with ENODEV and connect keeps retrying.
  */
 function refusesIpv6(endpoint: Endpoint, ipv6: boolean): boolean {
-  return (
-    !ipv6 &&
-    endpoint.transport === "tcp" &&
-    (endpoint.family === 6 || endpoint.source?.family === 6)
-  );
+  if (ipv6 || endpoint.transport !== "tcp") return false;
+  const tcp = endpoint as TcpEndpoint;
+  return tcp.family === 6 || tcp.source?.family === 6;
 }
 
 function asZmqError(error: unknown, address: string): ZmqError {
