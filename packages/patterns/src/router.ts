@@ -86,7 +86,14 @@ export class RouterSocket extends SocketBase {
   }
 
   protected override xhasOut(): boolean {
-    // ROUTER never blocks, except when mandatory and the peer is full (checked per send).
-    return true;
+    // ROUTER never blocks, except when mandatory: then some peer must have room (libzmq
+    // router_t::xhas_out). zeromq.js waits for this before it sends.
+    return !this.options.mandatory || this.anyPeerHasRoom();
+  }
+
+  private anyPeerHasRoom(): boolean {
+    for (const pipe of this.pipes)
+      if (pipe.routingId !== undefined && pipe.checkWrite()) return true;
+    return false;
   }
 }

@@ -227,7 +227,8 @@ export class Socket {
         return RESOLVED;
       }
     } catch (error) {
-      return Promise.reject(error);
+      if (timeout === 0 || !waitsForWritable(state, error)) return Promise.reject(error);
+      frames ??= toFrames(message);
     }
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
@@ -238,7 +239,14 @@ export class Socket {
         pending.timer = setTimeout(() => {
           if (state.sending !== pending) return;
           state.sending = undefined;
-          reject(timeoutError());
+          // zeromq.js makes one last attempt when the timeout expires and reports its error:
+          // a mandatory ROUTER that waited for a peer then fails with EHOSTUNREACH.
+          try {
+            if (state.core.send(frames)) resolve();
+            else reject(timeoutError());
+          } catch (error) {
+            reject(error as Error);
+          }
         }, timeout);
       }
       state.sending = pending;
@@ -291,6 +299,7 @@ export class Socket {
     try {
       sent = state.core.send(pending.frames);
     } catch (error) {
+      if (waitsForWritable(state, error)) return;
       state.sending = undefined;
       clearTimeout(pending.timer);
       pending.reject(error as Error);
@@ -359,6 +368,15 @@ export class Socket {
       }
     }
   }
+}
+
+/**
+ * zeromq.js waits for POLLOUT before it sends when the socket is not writable, and only then
+ * tries: a mandatory ROUTER with no peer (or none with room) is not writable, so its send
+ * waits for a peer instead of failing at once with EHOSTUNREACH.
+ */
+function waitsForWritable(state: SocketState, error: unknown): boolean {
+  return isZmqError(error) && error.code === "EHOSTUNREACH" && !state.core.writable;
 }
 
 /** Option properties (defined on the prototype, see options.ts). */
