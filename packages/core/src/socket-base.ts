@@ -587,6 +587,8 @@ export class Connecter {
         this.abort = undefined;
         if (this.stopped) return;
         this.lastError = isZmqError(error) ? error : fromSystemError(error, this.address);
+        // libzmq closes the failed attempt's socket and reports it before the retry.
+        this.socket.emit({ type: "close", address: this.address });
         this.retry();
       },
     );
@@ -606,11 +608,18 @@ export class Connecter {
     if (this.stopped || this.timer !== undefined) return;
     const { reconnectInterval, reconnectMaxInterval } = this.socket.options;
     if (reconnectInterval < 0) return; // -1: no reconnection (libzmq)
-    if (this.interval < 0) this.interval = reconnectInterval;
-    const jitter = reconnectInterval > 0 ? Math.floor(Math.random() * reconnectInterval) : 0;
-    const wait = this.interval + jitter;
-    if (reconnectMaxInterval > reconnectInterval) {
-      this.interval = Math.min(this.interval * 2, reconnectMaxInterval);
+    let wait: number;
+    if (reconnectMaxInterval > 0) {
+      // libzmq's backoff: the interval, doubled at each failure up to the maximum, no jitter.
+      const candidate = this.interval < 0 ? reconnectInterval : this.interval * 2;
+      this.interval = Math.min(candidate, reconnectMaxInterval);
+      wait = this.interval;
+    } else {
+      // Without a maximum: the interval plus a random part of it, so peers do not retry in step.
+      this.interval = reconnectInterval;
+      wait =
+        reconnectInterval +
+        (reconnectInterval > 0 ? Math.floor(Math.random() * reconnectInterval) : 0);
     }
     this.socket.emit({ type: "connect:retry", address: this.address, interval: wait });
     this.timer = setTimeout(() => {
