@@ -592,6 +592,8 @@ export class ZmtpEngine implements PipeEngine {
     // libzmq reports any end of a handshake it did not cause itself as a failure without detail.
     if (!this.handshakeDone && failure === undefined && (error !== undefined || !this.selfClosed)) {
       failure = { kind: "other" };
+      // A peer's close is a read of 0 bytes, which libzmq reports as EPIPE.
+      error ??= new ZmqError("EPIPE");
     }
     this.host.engineStopped(this, error, this.handshakeDone ? undefined : failure);
   }
