@@ -74,10 +74,9 @@ export class Observer {
 
   receive(): Promise<Event> {
     if (this.listeners !== undefined) {
-      return Promise.reject(
-        new Error(
-          "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().",
-        ),
+      // zeromq.js throws this one synchronously.
+      throw new Error(
+        "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().",
       );
     }
     const event = this.queue.shift();

@@ -39,18 +39,25 @@ function warnIfLate(state: SocketState, name: string): void {
   process.emitWarning("Socket option will not take effect until next connect/bind.");
 }
 
+/** A closed socket has no options: zeromq.js's zmq_getsockopt / zmq_setsockopt fail with ENOTSOCK. */
+function openState(socket: object): SocketState {
+  const state = stateOf(socket as never);
+  if (state.closed) throw new ZmqError("ENOTSOCK");
+  return state;
+}
+
 function define(prototype: Target, name: string, accessor: Accessor): void {
   Object.defineProperty(prototype, name, {
     configurable: true,
     enumerable: true,
     get: accessor.get
       ? function (this: object) {
-          return accessor.get!(stateOf(this as never));
+          return accessor.get!(openState(this));
         }
       : undefined,
     set: accessor.set
       ? function (this: object, value: unknown) {
-          const state = stateOf(this as never);
+          const state = openState(this);
           accessor.set!(state, value);
           warnIfLate(state, name);
         }

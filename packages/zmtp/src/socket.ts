@@ -155,6 +155,8 @@ export class Socket {
   /** Monitor events of this socket (created on first use; the same object each time). */
   get events(): Observer {
     const state = stateOf(this);
+    // As zeromq.js: a closed socket cannot start being monitored.
+    if (state.closed && state.events === undefined) throw new ZmqError("ENOTSOCK");
     state.events ??= new Observer((listener) => {
       state.core.monitor = listener;
     });
