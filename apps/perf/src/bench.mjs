@@ -1,0 +1,269 @@
+// @ts-check
+// The benchmark matrix: throughput and latency over tcp, ipc and inproc at 16 B, 256 B, 4 KiB and
+// 64 KiB, for zmtp, the native zeromq package and the raw node:net baseline, interleaved (each
+// cell's subjects run one after the other, in a rotating order, before the next cell), several
+// runs each. Prints medians and the ratios zmtp/native and zmtp/raw as markdown, and writes
+// them to results/latest.md (not with --quick, the CI smoke run).
+//
+//   node src/bench.mjs [--quick] [--runs N] [--transports tcp,ipc,inproc]
+//                      [--sizes 16,256,4096,65536] [--kinds thr,lat] [--out FILE] [--scale F]
+import { mkdirSync, writeFileSync } from "node:fs";
+import { arch, cpus, release, totalmem, type } from "node:os";
+import { dirname, join } from "node:path";
+import { measure, SRC } from "./harness.mjs";
+
+/** @typedef {import("./harness.mjs").Subject} Subject */
+/** @typedef {import("./harness.mjs").TransportName} TransportName */
+/** @typedef {import("./harness.mjs").Kind} Kind */
+
+const SUBJECTS = /** @type {const} */ (["zmtp", "zeromq", "raw"]);
+
+/** Messages per throughput run and round trips per latency run, by size (each ~0.1-1.5 s). */
+const COUNTS = {
+  thr: { 16: 1_000_000, 256: 500_000, 4096: 100_000, 65536: 10_000 },
+  lat: { 16: 10_000, 256: 10_000, 4096: 10_000, 65536: 4_000 },
+};
+const QUICK_COUNTS = {
+  thr: { 16: 2_000, 256: 2_000, 4096: 1_000, 65536: 200 },
+  lat: { 16: 200, 256: 200, 4096: 200, 65536: 100 },
+};
+
+/** @param {string[]} argv */
+function parseOptions(argv) {
+  const options = {
+    quick: false,
+    runs: 5,
+    transports: /** @type {TransportName[]} */ (["tcp", "ipc", "inproc"]),
+    sizes: [16, 256, 4096, 65536],
+    kinds: /** @type {Kind[]} */ (["thr", "lat"]),
+    out: /** @type {string | undefined} */ (undefined),
+    scale: 1,
+  };
+  let runsGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === "--quick") options.quick = true;
+    else if (arg === "--runs") {
+      options.runs = Number(value());
+      runsGiven = true;
+    } else if (arg === "--transports") {
+      options.transports = /** @type {TransportName[]} */ (value().split(","));
+    } else if (arg === "--sizes") options.sizes = value().split(",").map(Number);
+    else if (arg === "--kinds") options.kinds = /** @type {Kind[]} */ (value().split(","));
+    else if (arg === "--out") options.out = value();
+    else if (arg === "--scale") options.scale = Number(value());
+    else throw new Error(`Unknown option ${arg}`);
+  }
+  if (options.quick && !runsGiven) options.runs = 1;
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error("--runs must be >= 1");
+  return options;
+}
+
+/** @param {number[]} values */
+function median(values) {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? /** @type {number} */ (sorted[middle])
+    : /** @type {number} */ (sorted[middle - 1] + /** @type {number} */ (sorted[middle])) / 2;
+}
+
+/** @param {number} size */
+function sizeLabel(size) {
+  return size >= 1024 && size % 1024 === 0 ? `${size / 1024} KiB` : `${size} B`;
+}
+
+/** @param {number} value @param {number} digits */
+function number(value, digits = 0) {
+  if (!Number.isFinite(value)) return "error";
+  return value.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+/** @param {number} value */
+function ratio(value) {
+  return Number.isFinite(value) ? `${value.toFixed(2)}x` : "—";
+}
+
+export function machine() {
+  const cores = cpus();
+  return {
+    cpu: cores[0]?.model.trim() ?? "unknown",
+    cores: cores.length,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    os: `${type()} ${release()} ${arch()}`,
+  };
+}
+
+/**
+ * The target each cell is held to (from the issue "Performance"), or undefined.
+ * @param {Kind} kind @param {TransportName} transport @param {number} size
+ * @param {Record<Subject, number>} value medians
+ * @returns {string | undefined}
+ */
+function target(kind, transport, size, value) {
+  const mark = (/** @type {boolean} */ ok) => (ok ? "met" : "**missed**");
+  if (kind === "thr") {
+    if (transport === "inproc") {
+      return size === 16 ? `≥ 3M msg/s: ${mark(value.zmtp >= 3_000_000)}` : undefined;
+    }
+    if (size <= 256) return `≥ 5x native: ${mark(value.zmtp >= 5 * value.zeromq)}`;
+    return `≥ 0.85x raw: ${mark(value.zmtp >= 0.85 * value.raw)}`;
+  }
+  if (transport !== "inproc" && size <= 4096) {
+    return `≤ 1.2x raw: ${mark(value.zmtp <= 1.2 * value.raw)}`;
+  }
+  return undefined;
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const counts = options.quick ? QUICK_COUNTS : COUNTS;
+  /** @type {{ kind: Kind, transport: TransportName, size: number, count: number }[]} */
+  const cells = [];
+  for (const kind of options.kinds) {
+    for (const transport of options.transports) {
+      for (const size of options.sizes) {
+        const base = counts[kind][/** @type {16} */ (size)] ?? Math.max(100, 1e7 / size);
+        cells.push({ kind, transport, size, count: Math.max(1, Math.round(base * options.scale)) });
+      }
+    }
+  }
+  /** @type {Map<string, number[]>} */
+  const results = new Map();
+  /** @type {string[]} */
+  const errors = [];
+  /** @type {string[]} */
+  const retried = [];
+  const key = (/** @type {object} */ cell, /** @type {Subject} */ subject) =>
+    `${JSON.stringify(cell)}|${subject}`;
+  const subjectsFor = (/** @type {TransportName} */ transport) =>
+    SUBJECTS.filter((subject) => !(subject === "raw" && transport === "inproc"));
+  const total =
+    options.runs * cells.reduce((sum, cell) => sum + subjectsFor(cell.transport).length, 0);
+  const started = performance.now();
+  let done = 0;
+  for (let run = 0; run < options.runs; run++) {
+    for (const cell of cells) {
+      const subjects = subjectsFor(cell.transport);
+      // Rotate the order each run so no subject always runs first (a cold or warm machine).
+      const offset = run % subjects.length;
+      const ordered = [...subjects.slice(offset), ...subjects.slice(0, offset)];
+      for (const subject of ordered) {
+        let value = Number.NaN;
+        const name = `${cell.kind} ${cell.transport} ${sizeLabel(cell.size)} ${subject}`;
+        // One retry, reported: a run can fail for reasons outside the subject (a rebuild of
+        // dist/ underneath it); a real hang or crash fails twice and is listed as failed.
+        for (let attempt = 0; attempt < 2 && Number.isNaN(value); attempt++) {
+          try {
+            const timeoutMs = options.quick ? 30_000 : 120_000;
+            const report = await measure({ ...cell, subject, timeoutMs });
+            value =
+              (cell.kind === "thr" ? report.messagesPerSecond : report.latencyUs) ?? Number.NaN;
+          } catch (error) {
+            const first = String(/** @type {Error} */ (error).message)
+              .split("\n")
+              .slice(0, 3);
+            (attempt === 0 ? retried : errors).push(`${name}: ${first.join(" ")}`);
+          }
+        }
+        const list = results.get(key(cell, subject)) ?? [];
+        list.push(value);
+        results.set(key(cell, subject), list);
+        done++;
+        const unit = cell.kind === "thr" ? "msg/s" : "us";
+        process.stderr.write(
+          `[${done}/${total}] ${cell.kind} ${cell.transport} ${sizeLabel(cell.size)} ${subject}: ${number(value, cell.kind === "thr" ? 0 : 2)} ${unit}\n`,
+        );
+      }
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const markdown = render(options, cells, results, key, errors, retried, seconds);
+  process.stdout.write(markdown);
+  if (!options.quick || options.out !== undefined) {
+    const out = options.out ?? join(SRC, "..", "results", "latest.md");
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, markdown);
+    process.stderr.write(`written to ${out}\n`);
+  }
+  if (errors.length > 0) process.exitCode = 1;
+}
+
+/**
+ * @param {ReturnType<typeof parseOptions>} options
+ * @param {{ kind: Kind, transport: TransportName, size: number, count: number }[]} cells
+ * @param {Map<string, number[]>} results
+ * @param {(cell: object, subject: Subject) => string} key
+ * @param {string[]} errors
+ * @param {string[]} retried
+ * @param {number} seconds
+ */
+function render(options, cells, results, key, errors, retried, seconds) {
+  const host = machine();
+  const zeromqVersion = "6.8.0 (libzmq 4.3.5)";
+  const lines = [
+    "# zmtp performance",
+    "",
+    `Generated by \`pnpm bench\`${options.quick ? " --quick (smoke run: tiny counts, not a measurement)" : ""} on ${new Date().toISOString().slice(0, 10)}: median of ${options.runs} run${options.runs === 1 ? "" : "s"} per cell, subjects interleaved, ${Math.round(seconds)} s in all.`,
+    "",
+    `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory}; ${host.os}; Node ${host.node}; native: zeromq ${zeromqVersion}.`,
+    "",
+    "Subjects: **zmtp** (this project, the `zmtp` package), **native** (the `zeromq` package, libzmq",
+    "in C++), **raw** (`node:net` with ZMTP-shaped frames, batched writes and incremental parsing: the",
+    "ceiling for JavaScript on this machine; no inproc, shown as —). Every zmtp and native send is",
+    "awaited. Each side of tcp and ipc runs in its own process; inproc runs both in one.",
+    "",
+  ];
+  for (const kind of options.kinds) {
+    const kindCells = cells.filter((cell) => cell.kind === kind);
+    if (kindCells.length === 0) continue;
+    if (kind === "thr") {
+      lines.push(
+        "## Throughput: PUSH → PULL, messages per second (higher is better)",
+        "",
+        "| transport | size | count | zmtp | native | raw | zmtp/native | zmtp/raw | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      );
+    } else {
+      lines.push(
+        "## Latency: REQ ↔ REP, one-way µs (half the mean round trip; lower is better)",
+        "",
+        "| transport | size | round trips | zmtp | native | raw | zmtp/native | zmtp/raw | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      );
+    }
+    for (const cell of kindCells) {
+      /** @type {Record<Subject, number>} */
+      const value = {
+        zmtp: median(results.get(key(cell, "zmtp")) ?? []),
+        zeromq: median(results.get(key(cell, "zeromq")) ?? []),
+        raw: median(results.get(key(cell, "raw")) ?? []),
+      };
+      const digits = kind === "thr" ? 0 : 2;
+      const raw = cell.transport === "inproc" ? "—" : number(value.raw, digits);
+      lines.push(
+        `| ${cell.transport} | ${sizeLabel(cell.size)} | ${number(cell.count)} | ${number(value.zmtp, digits)} | ${number(value.zeromq, digits)} | ${raw} | ${ratio(value.zmtp / value.zeromq)} | ${cell.transport === "inproc" ? "—" : ratio(value.zmtp / value.raw)} | ${options.quick ? "" : (target(kind, cell.transport, cell.size, value) ?? "")} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (errors.length > 0) {
+    lines.push("## Failed runs (twice)", "", ...errors.map((error) => `- ${error}`), "");
+  }
+  if (retried.length > 0) {
+    lines.push("## Runs retried once", "", ...retried.map((error) => `- ${error}`), "");
+  }
+  return `${lines.join("\n")}`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

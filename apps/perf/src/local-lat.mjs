@@ -1,0 +1,33 @@
+// @ts-check
+// local-lat: binds a REP socket and echoes <roundtrip-count> messages of <message-size> bytes
+// (plus one warm-up round trip that remote-lat does not time).
+import { loadImpl, parseArgs, positiveInt } from "./common.mjs";
+
+const USAGE = "local-lat [--impl zmtp|zeromq] <bind-to> <message-size> <roundtrip-count>";
+
+/**
+ * @param {import("./common.mjs").Zmq} zmq
+ * @param {string} endpoint @param {number} size @param {number} roundtrips
+ */
+export async function localLat(zmq, endpoint, size, roundtrips) {
+  const rep = new zmq.Reply();
+  await rep.bind(endpoint);
+  for (let i = 0; i <= roundtrips; i++) {
+    const [message] = await rep.receive();
+    if (message === undefined || message.length !== size) {
+      throw new Error(`message of incorrect size received: ${message?.length}`);
+    }
+    await rep.send(message);
+  }
+  return rep;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { args, impl } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const zmq = await loadImpl(impl);
+  const size = positiveInt(args[1], USAGE);
+  const roundtrips = positiveInt(args[2], USAGE);
+  const rep = await localLat(zmq, /** @type {string} */ (args[0]), size, roundtrips);
+  // The last reply must leave before the socket closes: close lingers until it is sent.
+  rep.close();
+}

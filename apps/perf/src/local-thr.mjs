@@ -1,0 +1,42 @@
+// @ts-check
+// local-thr: binds a PULL socket, receives <message-count> messages of <message-size> bytes and
+// prints the mean throughput. The clock starts at the first message, so connecting and the
+// handshake are not measured (as in libzmq's local_thr).
+import { loadImpl, parseArgs, positiveInt, throughputReport } from "./common.mjs";
+
+const USAGE = "local-thr [--impl zmtp|zeromq] <bind-to> <message-size> <message-count>";
+
+/**
+ * @param {import("./common.mjs").Zmq} zmq
+ * @param {string} endpoint @param {number} size @param {number} count
+ */
+export async function localThr(zmq, endpoint, size, count) {
+  const pull = new zmq.Pull();
+  await pull.bind(endpoint);
+  const [first] = await pull.receive();
+  checkSize(first, size);
+  const started = performance.now();
+  for (let i = 1; i < count; i++) {
+    const [message] = await pull.receive();
+    checkSize(message, size);
+  }
+  const elapsed = performance.now() - started;
+  pull.close();
+  return throughputReport(size, count, elapsed);
+}
+
+/** @param {Buffer | undefined} message @param {number} size */
+function checkSize(message, size) {
+  if (message === undefined || message.length !== size) {
+    throw new Error(`message of incorrect size received: ${message?.length}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { args, impl } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const zmq = await loadImpl(impl);
+  const size = positiveInt(args[1], USAGE);
+  const count = positiveInt(args[2], USAGE);
+  process.stdout.write(await localThr(zmq, /** @type {string} */ (args[0]), size, count));
+  process.exit(0);
+}

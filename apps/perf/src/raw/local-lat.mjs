@@ -1,0 +1,33 @@
+// @ts-check
+// raw local-lat: accepts one node:net connection and echoes each message (a REQ-shaped envelope:
+// empty delimiter frame with MORE, then the body) back at once, <roundtrip-count> + 1 times.
+import { parseArgs, positiveInt } from "../common.mjs";
+import { acceptOne, FrameReader, FrameWriter } from "./frames.mjs";
+
+const USAGE = "raw/local-lat <bind-to> <message-size> <roundtrip-count>";
+
+/** @param {string} endpoint @param {number} size @param {number} roundtrips */
+export async function rawLocalLat(endpoint, size, roundtrips) {
+  const socket = await acceptOne(endpoint);
+  const writer = new FrameWriter(socket);
+  let echoed = 0;
+  await new Promise((resolve, reject) => {
+    const reader = new FrameReader((body, more) => {
+      writer.writeFrame(body, more);
+      if (more) return;
+      if (body.length !== size) reject(new Error(`message of incorrect size: ${body.length}`));
+      writer.flush();
+      if (++echoed > roundtrips) resolve(undefined);
+    });
+    socket.on("data", (chunk) => reader.push(chunk));
+    socket.on("error", reject);
+  });
+  socket.end();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { args } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const size = positiveInt(args[1], USAGE);
+  const roundtrips = positiveInt(args[2], USAGE);
+  await rawLocalLat(/** @type {string} */ (args[0]), size, roundtrips);
+}

@@ -1,0 +1,35 @@
+// @ts-check
+// raw local-thr: accepts one node:net connection and counts <message-count> ZMTP-shaped frames
+// of <message-size> bytes; same clock and report as ../local-thr.mjs.
+import { parseArgs, positiveInt, throughputReport } from "../common.mjs";
+import { acceptOne, FrameReader } from "./frames.mjs";
+
+const USAGE = "raw/local-thr <bind-to> <message-size> <message-count>";
+
+/** @param {string} endpoint @param {number} size @param {number} count @returns {Promise<string>} */
+export async function rawLocalThr(endpoint, size, count) {
+  const socket = await acceptOne(endpoint);
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let started = 0;
+    const reader = new FrameReader((body) => {
+      if (body.length !== size) reject(new Error(`message of incorrect size: ${body.length}`));
+      if (received++ === 0) started = performance.now();
+      if (received === count) {
+        const elapsed = performance.now() - started;
+        socket.destroy();
+        resolve(throughputReport(size, count, elapsed));
+      }
+    });
+    socket.on("data", (chunk) => reader.push(chunk));
+    socket.on("error", reject);
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { args } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const size = positiveInt(args[1], USAGE);
+  const count = positiveInt(args[2], USAGE);
+  process.stdout.write(await rawLocalThr(/** @type {string} */ (args[0]), size, count));
+  process.exit(0);
+}

@@ -1,0 +1,74 @@
+// Smoke test for the perf tools: each runs with tiny counts, for zmtp, the native zeromq
+// package and the raw baseline, and its report parses. Not a timed assertion: numbers only have
+// to be positive. The tools run as child processes on the built packages (pnpm build first).
+import { describe, expect, it } from "vitest";
+import { measure } from "../src/harness.mjs";
+import { idleConnections, stalledConsumer } from "../src/memory.mjs";
+
+const TIMEOUT = 60_000;
+const subjects = ["zmtp", "zeromq", "raw"] as const;
+
+describe.each(["tcp", "ipc"] as const)("%s", (transport) => {
+  it.each(subjects)(
+    "local-thr / remote-thr (%s)",
+    async (subject) => {
+      const report = await measure({ kind: "thr", transport, subject, size: 16, count: 1000 });
+      expect(report).toMatchObject({ size: 16, count: 1000 });
+      expect(report.messagesPerSecond).toBeGreaterThan(0);
+      expect(report.megabitsPerSecond).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+
+  it.each(subjects)(
+    "local-lat / remote-lat (%s)",
+    async (subject) => {
+      const report = await measure({ kind: "lat", transport, subject, size: 256, count: 100 });
+      expect(report).toMatchObject({ size: 256, roundtrips: 100 });
+      expect(report.latencyUs).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("inproc", () => {
+  it.each(["zmtp", "zeromq"] as const)(
+    "inproc-thr and inproc-lat (%s)",
+    async (subject) => {
+      const thr = await measure({
+        kind: "thr",
+        transport: "inproc",
+        subject,
+        size: 4096,
+        count: 1000,
+      });
+      expect(thr.messagesPerSecond).toBeGreaterThan(0);
+      const lat = await measure({
+        kind: "lat",
+        transport: "inproc",
+        subject,
+        size: 16,
+        count: 100,
+      });
+      expect(lat.latencyUs).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("memory", () => {
+  it.each(["zmtp", "zeromq"] as const)(
+    "idle connections on a ROUTER and a stalled consumer (%s)",
+    async (impl) => {
+      const idle = await idleConnections(impl, 20);
+      expect(idle.after.rss).toBeGreaterThan(0);
+      expect(idle.before.rss).toBeGreaterThan(0);
+      const stall = await stalledConsumer(impl, 65536, 300);
+      expect(stall.stalled).toBe(true);
+      expect(stall.sent).toBeGreaterThan(1);
+      expect(stall.senderPeak).toBeGreaterThan(0);
+      expect(stall.receiverPeak).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+});
