@@ -116,7 +116,8 @@ export class ZmtpEngine implements PipeEngine {
     const { options } = this.host;
     if (options.handshakeInterval > 0) {
       this.handshakeTimer = setTimeout(() => {
-        this.fail(new ZmqError("ETIMEDOUT", "Handshake timed out"), { kind: "other" });
+        // libzmq reports its handshake timer as handshake:error:other with errno EAGAIN.
+        this.fail(new ZmqError("EAGAIN", "Handshake timed out"), { kind: "other" });
       }, options.handshakeInterval);
     }
     this.connection.start({

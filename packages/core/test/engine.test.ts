@@ -413,7 +413,8 @@ describe("engine over tcp: handshake", () => {
     const started = Date.now();
     peer.sendGreeting();
     const event = await events.next("handshake:error:other");
-    expect(event.error?.code).toBe("ETIMEDOUT");
+    // libzmq's handshake timer reports errno EAGAIN.
+    expect(event.error?.code).toBe("EAGAIN");
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     await peer.waitClosed();
   });
