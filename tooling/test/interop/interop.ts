@@ -31,7 +31,11 @@ export interface InteropCase {
  * Rows for a pair of socket types: transport x (which side plays which role, for asymmetric
  * pairs) x (which role binds).
  */
-export function interopCases(typeA: string, typeB: string): InteropCase[] {
+export function interopCases(
+  typeA: string,
+  typeB: string,
+  include: (row: InteropCase) => boolean = () => true,
+): InteropCase[] {
   const sides: Array<[Side, Side]> =
     typeA === typeB
       ? [["zmtp", "libzmq"]]
@@ -55,7 +59,7 @@ export function interopCases(typeA: string, typeB: string): InteropCase[] {
       }
     }
   }
-  return rows;
+  return rows.filter(include);
 }
 
 export interface InteropEnv {
@@ -99,8 +103,9 @@ export function describeInterop(
   typeA: string,
   typeB: string,
   body: (env: InteropEnv) => void,
+  include?: (row: InteropCase) => boolean,
 ): void {
-  describe.each(interopCases(typeA, typeB))("$title", (row) => {
+  describe.each(interopCases(typeA, typeB, include))("$title", (row) => {
     const track = socketScope();
     const modules: Partial<Record<Side, Zmq>> = {};
     beforeAll(async () => {
@@ -153,4 +158,15 @@ export function describeInterop(
     };
     body(env);
   });
+}
+
+/**
+ * Leaves out rows where libzmq's XPUB *connects*. Through zeromq.js 6.8.0 a connecting libzmq XPUB
+ * applies the subscriptions it receives but its pending receive() is never resolved with them, so
+ * such a row would fail whatever the other side does (checked libzmq against libzmq). The same
+ * XPUB receive also misses subscriptions resent after a reconnect; tests check those by data.
+ */
+export function libzmqXpubBinds(row: InteropCase): boolean {
+  const xpubIsLibzmq = row.a === "libzmq" || interopSubject() === "zeromq";
+  return !(xpubIsLibzmq && row.binder === "b");
 }
