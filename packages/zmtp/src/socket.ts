@@ -271,6 +271,8 @@ export class Socket {
         const frames = state.core.receive();
         if (frames !== undefined) {
           state.syncOperations++;
+          // Reading may make the socket writable (a REQ that got its reply): retry a waiting send.
+          if (state.sending !== undefined) this.retrySend(state);
           return Promise.resolve(toBuffers(frames));
         }
       } catch (error) {
@@ -328,6 +330,7 @@ export class Socket {
     if (frames === undefined) return;
     state.receiving = undefined;
     clearTimeout(pending.timer);
+    if (state.sending !== undefined) this.retrySend(state);
     pending.resolve(toBuffers(frames));
   }
 
@@ -375,10 +378,15 @@ export class Socket {
 /**
  * zeromq.js waits for POLLOUT before it sends when the socket is not writable, and only then
  * tries: a mandatory ROUTER with no peer (or none with room) is not writable, so its send
- * waits for a peer instead of failing at once with EHOSTUNREACH.
+ * waits for a peer instead of failing at once with EHOSTUNREACH; a REQ awaiting its reply (or
+ * a REP with no request) is not writable either, so a send waits for that instead of EFSM.
  */
 function waitsForWritable(state: SocketState, error: unknown): boolean {
-  return isZmqError(error) && error.code === "EHOSTUNREACH" && !state.core.writable;
+  return (
+    isZmqError(error) &&
+    (error.code === "EHOSTUNREACH" || error.code === "EFSM") &&
+    !state.core.writable
+  );
 }
 
 /** Option properties (defined on the prototype, see options.ts). */
