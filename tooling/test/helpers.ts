@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect } from "vitest";
-import type { Observer, Socket } from "zeromq";
+import type { EventOfType, EventType, Observer, Socket } from "zeromq";
 
 export type Transport = "tcp" | "ipc";
 export const TRANSPORTS = ["tcp", "ipc"] as const satisfies readonly Transport[];
@@ -155,19 +155,19 @@ export function text(message: Buffer[]): string[] {
   return message.map((part) => part.toString());
 }
 
-/** Reads observer events until one of `types` arrives; returns it. */
-export async function nextEvent(
+/** Reads observer events until one of `types` arrives; returns it, typed by its `type`. */
+export async function nextEvent<E extends EventType>(
   events: Observer,
-  types: string | readonly string[],
+  types: E | readonly E[],
   ms = WAIT_MS,
-): Promise<Awaited<ReturnType<Observer["receive"]>>> {
-  const wanted = typeof types === "string" ? [types] : types;
+): Promise<EventOfType<E>> {
+  const wanted: readonly string[] = typeof types === "string" ? [types] : types;
   const deadline = Date.now() + ms;
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`no ${wanted.join("/")} event within ${ms} ms`);
     const event = await within(events.receive(), left, `a ${wanted.join("/")} event`);
-    if (wanted.includes(event.type)) return event;
+    if (wanted.includes(event.type)) return event as EventOfType<E>;
   }
 }
 

@@ -3,7 +3,7 @@
 // "zmtp" is the implementation under test (see interopSubject in ../impl.ts).
 
 import { beforeAll, describe } from "vitest";
-import type { Socket } from "zeromq";
+import type { EventType, Socket } from "zeromq";
 import {
   bindTo,
   bindWithRetry,
@@ -91,7 +91,7 @@ export interface InteropEnv {
     create: (zmq: Zmq) => T,
     endpoint: string,
     peer: Socket,
-    readyEvent?: string,
+    readyEvent?: EventType,
   ): Promise<T>;
 }
 
@@ -143,7 +143,7 @@ export function describeInterop(
         }
         return endpoints;
       },
-      async restartLibzmq(old, create, endpoint, peer, readyEvent = "handshake") {
+      async restartLibzmq(old, create, endpoint, peer, readyEvent: EventType = "handshake") {
         const libzmqBinds = row.binder === libzmqRole;
         const peerEvents = libzmqBinds ? undefined : peer.events;
         old.close();
