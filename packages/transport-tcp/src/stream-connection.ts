@@ -4,7 +4,13 @@
  *
  * - Data arriving before `start` stays in the socket (it is paused until then).
  * - Writes made in one event-loop turn are corked and leave in one `writev` on the next tick.
- * - A peer's end (FIN) closes the connection: ZMTP has no use for a half-open stream.
+ * - `pause` is lazy: the Node socket is paused only when a chunk arrives while paused (that chunk
+ *   is held and handed over after `resume`). An engine pauses and resumes at its receive mark as
+ *   often as once per message; a real `socket.pause()` / `resume()` pair costs a nextTick and
+ *   two events each time, so it now happens at most once per chunk read.
+ * - A peer's end (FIN) closes the connection: ZMTP has no use for a half-open stream. A FIN that
+ *   arrives while paused is held until the owner resumed and took everything, so no byte the
+ *   peer sent before its FIN is lost to the close.
  * - `closed` is reported exactly once, never from inside `write`, `end` or `destroy`.
  */
 import type { Socket } from "node:net";
@@ -31,7 +37,15 @@ export class StreamConnection implements Connection {
 
   private readonly socket: Socket;
   private handler: ConnectionHandler | undefined;
+  /** The owner asked for no data (`pause`); the socket itself may still be flowing. */
   private paused = false;
+  /** Whether `socket.pause()` is in effect. */
+  private socketPaused = true;
+  /** Chunks read while paused, handed over after `resume`. */
+  private held: Buffer[] = [];
+  private handOverScheduled = false;
+  /** The peer's FIN came while paused or with chunks held. */
+  private endPending = false;
   private corked = false;
   /** Set once `closed` is decided; `reported` once the handler heard it. */
   private outcome: { error: ZmqError | undefined } | undefined;
@@ -50,9 +64,13 @@ export class StreamConnection implements Connection {
       this.socketError ??= streamError(error, this.remoteAddress);
     });
     socket.on("end", () => {
-      // The peer sent FIN after everything it wrote was read: an orderly close.
-      this.settle(undefined);
-      socket.end();
+      // The peer sent FIN after everything it wrote was read: an orderly close, once the owner
+      // has taken every chunk.
+      if (this.paused || this.held.length > 0) {
+        this.endPending = true;
+        return;
+      }
+      this.onEnd();
     });
     socket.on("close", () => this.settle(this.socketError));
     socket.on("drain", () => {
@@ -67,10 +85,52 @@ export class StreamConnection implements Connection {
       queueMicrotask(() => this.report());
       return;
     }
-    this.socket.on("data", (chunk: Buffer) => {
-      if (this.outcome === undefined) this.handler?.data(chunk);
-    });
-    if (!this.paused) this.socket.resume();
+    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    if (!this.paused) this.resumeSocket();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.outcome !== undefined) return;
+    if (this.paused || this.held.length > 0) {
+      this.held.push(chunk);
+      if (!this.socketPaused) {
+        this.socketPaused = true;
+        this.socket.pause();
+      }
+      return;
+    }
+    this.handler?.data(chunk);
+  }
+
+  private onEnd(): void {
+    this.settle(undefined);
+    this.socket.end();
+  }
+
+  private resumeSocket(): void {
+    if (!this.socketPaused) return;
+    this.socketPaused = false;
+    this.socket.resume();
+  }
+
+  /**
+   * Hands held chunks over (never from inside `resume`), then a held FIN, then reads again. If
+   * the owner paused again meanwhile, the next `resume` schedules another try.
+   */
+  private handOver(): void {
+    this.handOverScheduled = false;
+    const handler = this.handler;
+    if (handler === undefined) return;
+    while (!this.paused && this.held.length > 0 && this.outcome === undefined) {
+      handler.data(this.held.shift()!);
+    }
+    if (this.paused || this.outcome !== undefined) return;
+    if (this.endPending) {
+      this.endPending = false;
+      this.onEnd();
+      return;
+    }
+    this.resumeSocket();
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
@@ -89,12 +149,21 @@ export class StreamConnection implements Connection {
 
   pause(): void {
     this.paused = true;
-    this.socket.pause();
   }
 
   resume(): void {
     this.paused = false;
-    if (this.handler !== undefined && this.outcome === undefined) this.socket.resume();
+    if (this.handler === undefined || this.outcome !== undefined) return;
+    if (this.held.length > 0 || this.endPending) {
+      // On the next macrotask: an owner at its receive mark resumes and pauses again for every
+      // message it drains; by then it has drained what the current turn allows.
+      if (!this.handOverScheduled) {
+        this.handOverScheduled = true;
+        setImmediate(() => this.handOver());
+      }
+      return;
+    }
+    this.resumeSocket();
   }
 
   end(): void {

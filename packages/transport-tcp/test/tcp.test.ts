@@ -214,3 +214,63 @@ describe("tcp connection", () => {
     expect(unmapIpv4("fe80::ffff:1")).toBe("fe80::ffff:1");
   });
 });
+
+describe("tcp connection pause", () => {
+  /** A server that sends `chunks` (each its own write) then FIN; resolves with its port. */
+  async function serve(chunks: Buffer[]): Promise<number> {
+    const server = createServer((socket) => {
+      for (const chunk of chunks) socket.write(chunk);
+      socket.end();
+      server.close();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return (server.address() as { port: number }).port;
+  }
+
+  it("holds data and the peer's FIN while paused, then hands over everything before closed", async () => {
+    const sent = Buffer.alloc(256 * 1024, 7);
+    const port = await serve([sent.subarray(0, 1000), sent.subarray(1000)]);
+    const connection = await tcp().connect(parseEndpoint(`tcp://127.0.0.1:${port}`, "connect"), {});
+    const events: string[] = [];
+    let received = 0;
+    const closed = new Promise<void>((resolve) => {
+      connection.start({
+        data: (chunk) => {
+          received += chunk.length;
+          events.push("data");
+          // The first chunk fills the owner: it pauses, as an engine at its receive mark does.
+          if (events.length === 1) connection.pause();
+        },
+        drain: () => {},
+        closed: () => {
+          events.push("closed");
+          resolve();
+        },
+      });
+    });
+    // Give the peer time to send everything and its FIN; nothing may arrive while paused.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events).toEqual(["data"]);
+    connection.resume();
+    await closed;
+    expect(received).toBe(sent.length);
+    expect(events.at(-1)).toBe("closed");
+  });
+
+  it("pause and resume without a chunk in between do not touch the socket", async () => {
+    const port = await serve([Buffer.from("hello")]);
+    const connection = await tcp().connect(parseEndpoint(`tcp://127.0.0.1:${port}`, "connect"), {});
+    const pause = vi.spyOn(Socket.prototype, "pause");
+    const resume = vi.spyOn(Socket.prototype, "resume");
+    const closed = new Promise<void>((resolve) => {
+      connection.start({ data: () => {}, drain: () => {}, closed: () => resolve() });
+    });
+    const before = [pause.mock.calls.length, resume.mock.calls.length];
+    for (let i = 0; i < 100; i++) {
+      connection.pause();
+      connection.resume();
+    }
+    expect([pause.mock.calls.length, resume.mock.calls.length]).toEqual(before);
+    await closed;
+  });
+});
