@@ -76,11 +76,32 @@ interface Closable {
  * Registers an afterEach hook that closes every socket handed to the returned function, then
  * removes the ipc files the test created. Call once per describe block.
  */
+/**
+ * Every socket a test opened. libzmq processes a socket's internal commands (a new peer's pipe
+ * being attached, say) only when the application thread calls into that socket, and zeromq.js
+ * calls in only while it has an operation pending. A bound libzmq SUB nobody reads from
+ * therefore never attaches a connecting peer's pipe, and never sends it its subscriptions.
+ * `within` pokes every open socket while it waits, as a real application using its sockets
+ * would; for zmtp sockets this is a no-op read.
+ */
+const openSockets = new Set<Closable & { readonly readable?: boolean }>();
+
+function pokeOpenSockets(): void {
+  for (const socket of openSockets) {
+    try {
+      if (!socket.closed) void socket.readable;
+    } catch {
+      // A socket closing under us: nothing to poke.
+    }
+  }
+}
+
 export function socketScope(): <T extends Closable>(socket: T) => T {
   const open: Closable[] = [];
   afterEach(() => {
     const failures: unknown[] = [];
     for (const socket of open.splice(0)) {
+      openSockets.delete(socket);
       try {
         if (!socket.closed) socket.close();
       } catch (error) {
@@ -93,6 +114,7 @@ export function socketScope(): <T extends Closable>(socket: T) => T {
   });
   return (socket) => {
     open.push(socket);
+    openSockets.add(socket);
     return socket;
   };
 }
@@ -117,10 +139,12 @@ export async function within<T>(promise: Promise<T>, ms = WAIT_MS, what = "opera
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms`)), ms);
   });
+  const poker = setInterval(pokeOpenSockets, 5);
   try {
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+    clearInterval(poker);
   }
 }
 

@@ -159,14 +159,3 @@ export function describeInterop(
     body(env);
   });
 }
-
-/**
- * Leaves out rows where libzmq's XPUB *connects*. Through zeromq.js 6.8.0 a connecting libzmq XPUB
- * applies the subscriptions it receives but its pending receive() is never resolved with them, so
- * such a row would fail whatever the other side does (checked libzmq against libzmq). The same
- * XPUB receive also misses subscriptions resent after a reconnect; tests check those by data.
- */
-export function libzmqXpubBinds(row: InteropCase): boolean {
-  const xpubIsLibzmq = row.a === "libzmq" || interopSubject() === "zeromq";
-  return !(xpubIsLibzmq && row.binder === "b");
-}
