@@ -37,6 +37,8 @@ export interface SocketState {
   readonly inert: Map<string, unknown>;
   /** Operations resolved at once since the socket last waited for the event loop. */
   syncOperations: number;
+  /** close() was called during a bind or unbind; it happens when that settles (zeromq.js). */
+  closeRequested: boolean;
 }
 
 const states = new WeakMap<Socket, SocketState>();
@@ -125,6 +127,7 @@ export class Socket {
       closed: false,
       inert: new Map(),
       syncOperations: 0,
+      closeRequested: false,
     };
     states.set(this, state);
     core.onReadable = () => this.retryReceive(state);
@@ -168,25 +171,33 @@ export class Socket {
     if (state.blocked) throw busyBinding();
   }
 
-  async bind(address: string): Promise<void> {
+  /**
+   * Binds to an endpoint. Like zeromq.js, a closed or blocked socket throws at once (EBADF,
+   * EBUSY); errors of the bind itself (EADDRINUSE, ...) reject the promise. Other operations
+   * are blocked (EBUSY) until it settles, and a close() meanwhile waits for it.
+   */
+  bind(address: string): Promise<void> {
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
     const state = stateOf(this);
     this.check(state);
-    state.blocked = true;
-    try {
-      await state.core.bind(address);
-    } finally {
-      state.blocked = false;
-    }
+    return this.blockWhile(state, state.core.bind(address));
   }
 
-  async unbind(address: string): Promise<void> {
+  /** Unbinds from an endpoint (ENOENT if it was not bound); see bind() for the errors. */
+  unbind(address: string): Promise<void> {
+    if (typeof address !== "string") throw new TypeError("Address must be a string");
     const state = stateOf(this);
     this.check(state);
+    return this.blockWhile(state, state.core.unbind(address));
+  }
+
+  private async blockWhile(state: SocketState, operation: Promise<void>): Promise<void> {
     state.blocked = true;
     try {
-      await state.core.unbind(address);
+      await operation;
     } finally {
       state.blocked = false;
+      if (state.closeRequested) this.close();
     }
   }
 
@@ -216,15 +227,22 @@ export class Socket {
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
     const state = states.get(this)!;
-    if (state.closed) return Promise.reject(closedError());
-    if (state.blocked) return Promise.reject(busyBinding());
-    if (state.sending !== undefined) return Promise.reject(busyWriting());
+    if (state.closed) throw closedError();
+    if (state.blocked) throw busyBinding();
+    if (state.sending !== undefined) throw busyWriting();
     let frames: Uint8Array[];
     const timeout = state.core.options.sendTimeout;
-    const yielding = state.syncOperations >= MAX_SYNC_OPERATIONS && timeout !== 0;
+    const overdue = state.syncOperations >= MAX_SYNC_OPERATIONS;
+    // With sendTimeout 0 nothing may wait: the send is tried now, but the promise still resolves
+    // on the next turn, or a loop of such sends (a PUB never blocks) would starve all I/O.
+    const yielding = overdue && timeout !== 0;
     try {
       frames = toFrames(message);
       if (!yielding && state.core.send(frames)) {
+        if (overdue) {
+          state.syncOperations = 0;
+          return new Promise<void>((resolve) => nextTurn(resolve));
+        }
         state.syncOperations++;
         return RESOLVED;
       }
@@ -261,15 +279,23 @@ export class Socket {
    */
   receive(): Promise<Message[]> {
     const state = states.get(this)!;
-    if (state.closed) return Promise.reject(closedError());
-    if (state.blocked) return Promise.reject(busyBinding());
-    if (state.receiving !== undefined) return Promise.reject(busyReading());
+    if (state.closed) throw closedError();
+    if (state.blocked) throw busyBinding();
+    if (state.receiving !== undefined) throw busyReading();
     const timeout = state.core.options.receiveTimeout;
-    const yielding = state.syncOperations >= MAX_SYNC_OPERATIONS && timeout !== 0;
+    const overdue = state.syncOperations >= MAX_SYNC_OPERATIONS;
+    // As for send: with receiveTimeout 0, try now but resolve on the next turn when overdue.
+    const yielding = overdue && timeout !== 0;
     if (!yielding) {
       try {
         const frames = state.core.receive();
         if (frames !== undefined) {
+          if (overdue) {
+            state.syncOperations = 0;
+            if (state.sending !== undefined) this.retrySend(state);
+            const buffers = toBuffers(frames);
+            return new Promise<Message[]>((resolve) => nextTurn(() => resolve(buffers)));
+          }
           state.syncOperations++;
           // Reading may make the socket writable (a REQ that got its reply): retry a waiting send.
           if (state.sending !== undefined) this.retrySend(state);
@@ -341,6 +367,10 @@ export class Socket {
   close(): void {
     const state = stateOf(this);
     if (state.closed) return;
+    if (state.blocked) {
+      state.closeRequested = true;
+      return;
+    }
     state.closed = true;
     const { sending, receiving } = state;
     state.sending = undefined;
