@@ -91,7 +91,7 @@ describeEach("heartbeats", ({ zmq, native, track }) => {
     const port = Number(relay.endpoint.split(":").pop());
     const replacement = await Relay.start(peer.lastEndpoint!, port);
     relays.push(replacement);
-    await nextEvent(events, "handshake", 3000);
+    await nextEvent(events, "handshake", 5000);
     await push.send("through the replacement");
     expect(await recvText(peer)).toEqual(["through the replacement"]);
     expect(replacement.accepted).toBeGreaterThanOrEqual(1);

@@ -7,7 +7,13 @@ import type { Observer } from "zeromq";
 import { nextEvent, WAIT_MS, waitFor, within } from "../helpers.js";
 import { describeEach } from "./each.js";
 
-type Event = Awaited<ReturnType<Observer["receive"]>>;
+/** An event as the tests read it (zeromq.js types each event kind separately). */
+interface Event {
+  type: string;
+  address?: string;
+  interval?: number;
+  error?: { code?: string; status?: number };
+}
 
 /** Records every event of a socket in emitter mode. */
 function record(events: Observer): Event[] {
@@ -29,7 +35,7 @@ function record(events: Observer): Event[] {
     "handshake:error:auth",
     "handshake:error:other",
   ] as const) {
-    events.on(type, (event) => log.push(event));
+    events.on(type, (event: unknown) => log.push(event as Event));
   }
   return log;
 }
@@ -100,9 +106,9 @@ describeEach("monitor events", ({ zmq, track }) => {
     push.connect(endpoint);
     await nextEvent(events, "handshake");
     pull.close();
-    const disconnect = await events.receive();
+    const disconnect = (await events.receive()) as unknown as Event;
     expect(disconnect).toEqual({ type: "disconnect", address: endpoint });
-    const retry = await nextEvent(events, "connect:retry");
+    const retry = (await nextEvent(events, "connect:retry")) as unknown as Event;
     expect(retry.address).toBe(endpoint);
     expect(retry.interval).toBeGreaterThanOrEqual(50);
     expect(retry.interval).toBeLessThan(100);
@@ -140,7 +146,7 @@ describeEach("monitor events", ({ zmq, track }) => {
       endpoint,
       "Address already in use",
     ]);
-    const event = await nextEvent(events, "bind:error");
+    const event = (await nextEvent(events, "bind:error")) as unknown as Event;
     expect(event.error?.code).toBe("EADDRINUSE");
     // libzmq reports the address without the transport prefix here.
     expect(event.address).toContain(endpoint.replace("tcp://", ""));
@@ -154,7 +160,10 @@ describeEach("monitor events", ({ zmq, track }) => {
     const clientEvents = client.events;
     client.connect(server.lastEndpoint!);
     for (const events of [serverEvents, clientEvents]) {
-      const failure = await nextEvent(events, ["handshake", "handshake:error:protocol"]);
+      const failure = (await nextEvent(events, [
+        "handshake",
+        "handshake:error:protocol",
+      ])) as unknown as Event;
       expect(failure.type).toBe("handshake:error:protocol");
       expect(failure.address).toBe(server.lastEndpoint);
       expect(failure.error?.code).toBe("ERR_ZMTP_MECHANISM_MISMATCH");
@@ -200,7 +209,10 @@ describeEach("monitor events", ({ zmq, track }) => {
     const clientEvents = client.events;
     client.connect(server.lastEndpoint!);
     for (const events of [serverEvents, clientEvents]) {
-      const failure = await nextEvent(events, ["handshake", "handshake:error:auth"]);
+      const failure = (await nextEvent(events, [
+        "handshake",
+        "handshake:error:auth",
+      ])) as unknown as Event;
       expect(failure.type).toBe("handshake:error:auth");
       expect(failure.error?.status).toBe(400);
       expect(failure.address).toBe(server.lastEndpoint);
@@ -212,7 +224,7 @@ describeEach("monitor events", ({ zmq, track }) => {
     const events = pull.events;
     expect(pull.events).toBe(events);
     const seen: string[] = [];
-    const listener = (event: Event) => seen.push(event.address ?? "");
+    const listener = (event: unknown) => seen.push((event as Event).address ?? "");
     events.on("bind", listener);
     expect(() => events.receive()).toThrow(
       "Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().",
