@@ -81,10 +81,17 @@ interface Closable {
  * being attached, say) only when the application thread calls into that socket, and zeromq.js
  * calls in only while it has an operation pending. A bound libzmq SUB nobody reads from
  * therefore never attaches a connecting peer's pipe, and never sends it its subscriptions.
- * `within` pokes every open socket while it waits, as a real application using its sockets
- * would; for zmtp sockets this is a no-op read.
+ * With `pokeWhileWaiting(true)`, `within` pokes every open socket while it waits, as a real
+ * application using its sockets would (for zmtp sockets a no-op read). It is opt-in, per test
+ * file: reading `readable` also consumes libzmq's edge-triggered notification, which can leave
+ * another zeromq.js socket's pending receive asleep.
  */
 const openSockets = new Set<Closable & { readonly readable?: boolean }>();
+let poking = false;
+
+export function pokeWhileWaiting(enabled: boolean): void {
+  poking = enabled;
+}
 
 function pokeOpenSockets(): void {
   for (const socket of openSockets) {
@@ -139,7 +146,7 @@ export async function within<T>(promise: Promise<T>, ms = WAIT_MS, what = "opera
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms`)), ms);
   });
-  const poker = setInterval(pokeOpenSockets, 5);
+  const poker = poking ? setInterval(pokeOpenSockets, 5) : undefined;
   try {
     return await Promise.race([promise, timeout]);
   } finally {

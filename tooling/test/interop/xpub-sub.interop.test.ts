@@ -1,6 +1,11 @@
-import { expect, it } from "vitest";
-import { PROBE, recvDataText, recvText, syncReceivers } from "../helpers.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { PROBE, pokeWhileWaiting, recvDataText, recvText, syncReceivers } from "../helpers.js";
 import { describeInterop } from "./interop.js";
+
+// A bound libzmq SUB / XSUB sends a connecting XPUB its subscriptions only once the
+// application calls into it (see pokeWhileWaiting in ../helpers.ts).
+beforeAll(() => pokeWhileWaiting(true));
+afterAll(() => pokeWhileWaiting(false));
 
 describeInterop("XPublisher", "Subscriber", (env) => {
   it("XPUB receives SUB's subscribe and unsubscribe as \\x01topic / \\x00topic", async () => {

@@ -1,9 +1,10 @@
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   expectSameParts,
   FRAME_SIZES,
   PROBE,
   payload,
+  pokeWhileWaiting,
   recvData,
   recvDataText,
   recvText,
@@ -13,6 +14,11 @@ import { describeInterop } from "./interop.js";
 
 const subscribe = (topic: string) => Buffer.concat([Buffer.from([1]), Buffer.from(topic)]);
 const unsubscribe = (topic: string) => Buffer.concat([Buffer.from([0]), Buffer.from(topic)]);
+
+// A bound libzmq SUB / XSUB sends a connecting XPUB its subscriptions only once the
+// application calls into it (see pokeWhileWaiting in ../helpers.ts).
+beforeAll(() => pokeWhileWaiting(true));
+afterAll(() => pokeWhileWaiting(false));
 
 describeInterop("XPublisher", "XSubscriber", (env) => {
   it("XSUB sends subscribe/unsubscribe messages that XPUB receives, and receives matching data", async () => {
