@@ -83,6 +83,8 @@ export class ZmtpEngine implements PipeEngine {
   private flushScheduled = false;
   private closing = false;
   private stopped = false;
+  /** The peer closed while received data was still being delivered. */
+  private peerGone = false;
   /** This side ended the connection (close, destroy, a failure it detected). */
   private selfClosed = false;
   private finished = false;
@@ -123,7 +125,7 @@ export class ZmtpEngine implements PipeEngine {
     this.connection.start({
       data: (chunk) => this.onData(chunk),
       drain: () => this.onDrain(),
-      closed: (error) => this.stop(error, undefined),
+      closed: (error) => this.onClosed(error),
     });
     this.connection.write([
       encodeGreeting({ mechanism: this.host.mechanism.name, asServer: this.host.options.asServer }),
@@ -131,6 +133,27 @@ export class ZmtpEngine implements PipeEngine {
   }
 
   // ---- inbound ----------------------------------------------------------------------------
+
+  /**
+   * The connection closed. After an orderly close, what the peer sent before it is still
+   * delivered: the engine stops once its queued chunks are decoded and handed to the pipe
+   * (libzmq reads a stream to its end the same way before it sees the close).
+   */
+  private onClosed(error: ZmqError | undefined): void {
+    const holding = this.readPaused || this.chunks.length > 0 || this.decoder.buffered > 0;
+    if (error === undefined && this.state === "active" && holding && !this.selfClosed) {
+      this.peerGone = true;
+      if (!this.readPaused) {
+        try {
+          this.processFrames();
+        } catch (failure) {
+          this.failFrom(failure);
+        }
+      }
+      return;
+    }
+    this.stop(error, undefined);
+  }
 
   private onData(chunk: Uint8Array): void {
     if (this.stopped) return;
@@ -166,7 +189,10 @@ export class ZmtpEngine implements PipeEngine {
       if (frame === undefined) {
         // Everything decoded: take the next queued chunk, if any.
         const next = this.chunks.shift();
-        if (next === undefined) return;
+        if (next === undefined) {
+          if (this.peerGone) this.stop(undefined, undefined);
+          return;
+        }
         this.decoder.push(next);
         continue;
       }

@@ -116,17 +116,24 @@ export class Pipe {
 
   read(): Message | undefined {
     const message = this.inbound.shift();
+    if (message !== undefined) Pipe.lastRead = this;
     if (this.ending && this.inbound.length === 0) {
       this.ending = false;
       this.owner.pipeDrained(this);
       return message;
     }
-    if (message !== undefined) Pipe.lastRead = this;
-    if (this.drainWanted && !this.inboundFull) {
+    // Reading resumes at the low-water mark, half the mark as libzmq's compute_lwm has it, so an
+    // engine at its mark does not stop and start again for every message read.
+    if (this.drainWanted && this.inbound.length <= this.lowWaterMark) {
       this.drainWanted = false;
       this.engine?.inboundDrained();
     }
     return message;
+  }
+
+  private get lowWaterMark(): number {
+    const mark = this.receiveHighWaterMark;
+    return mark <= 0 ? Number.MAX_SAFE_INTEGER : Math.floor((mark + 1) / 2);
   }
 
   /** Drops queued outbound messages (linger 0, or a peer gone for good). */

@@ -46,6 +46,8 @@ export class StreamConnection implements Connection {
   private handOverScheduled = false;
   /** The peer's FIN came while paused or with chunks held. */
   private endPending = false;
+  /** The socket closed while chunks were held: report it once they are handed over. */
+  private closeDeferred = false;
   private corked = false;
   /** Set once `closed` is decided; `reported` once the handler heard it. */
   private outcome: { error: ZmqError | undefined } | undefined;
@@ -72,7 +74,15 @@ export class StreamConnection implements Connection {
       }
       this.onEnd();
     });
-    socket.on("close", () => this.settle(this.socketError));
+    socket.on("close", () => {
+      // Node closes a socket by itself once the peer's FIN arrived (allowHalfOpen is false);
+      // chunks still held for a paused owner are handed over before the close is reported.
+      if (this.held.length > 0 || this.endPending) {
+        this.closeDeferred = true;
+        return;
+      }
+      this.settle(this.socketError);
+    });
     socket.on("drain", () => {
       if (this.outcome === undefined) this.handler?.drain();
     });
@@ -130,6 +140,10 @@ export class StreamConnection implements Connection {
       this.onEnd();
       return;
     }
+    if (this.closeDeferred) {
+      this.settle(this.socketError);
+      return;
+    }
     this.resumeSocket();
   }
 
@@ -154,7 +168,7 @@ export class StreamConnection implements Connection {
   resume(): void {
     this.paused = false;
     if (this.handler === undefined || this.outcome !== undefined) return;
-    if (this.held.length > 0 || this.endPending) {
+    if (this.held.length > 0 || this.endPending || this.closeDeferred) {
       // On the next macrotask: an owner at its receive mark resumes and pauses again for every
       // message it drains; by then it has drained what the current turn allows.
       if (!this.handOverScheduled) {
