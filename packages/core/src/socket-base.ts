@@ -31,6 +31,9 @@ import { defaultOptions, type SocketOptions } from "./options";
 import { Pipe, type PipeOwner } from "./pipe";
 import { RawEngine } from "./raw-engine";
 
+/** The types whose pipes are reset at a lost connection (libzmq session_base_t::reconnect). */
+const HICCUPING_TYPES = new Set(["SUB", "XSUB"]);
+
 /** The types ZMQ_CONFLATE applies to (zmq_setsockopt(3)). */
 const CONFLATING_TYPES = new Set(["DEALER", "PULL", "PUSH", "PUB", "SUB"]);
 
@@ -202,7 +205,10 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
         if (!owner.keepsPipe || owner.stopped || this.closing) {
           owner.pipe = undefined;
           this.endPipe(pipe);
-        } else if (engine.handshakeDone) {
+        } else if (engine.handshakeDone && HICCUPING_TYPES.has(this.socketType)) {
+          // libzmq's session hiccups the pipes of subscriber types only: their unsent
+          // subscriptions are dropped and the socket queues the whole set again. Other types
+          // keep what they queued for the next connection.
           pipe.hiccup();
         } else {
           pipe.attachEngine(undefined);
