@@ -1,6 +1,7 @@
 /**
  * The ipc transport (zmq_ipc(7)) on Unix domain sockets through `node:net`.
  */
+
 import { createServer, type Server, type Socket } from "node:net";
 import {
   type AcceptErrorHandler,
@@ -13,7 +14,7 @@ import {
   type TransportOptions,
   ZmqError,
 } from "@zmtp/spec";
-import { connectStream, StreamConnection } from "@zmtp/transport-tcp";
+import { connectStream, ServerListener, StreamConnection } from "@zmtp/transport-tcp";
 import { concreteEndpoint, formatIpcEndpoint, ipcEndpoint, socketPath } from "./ipc-path";
 import { removeStaleSocket } from "./stale-socket";
 
@@ -28,26 +29,6 @@ function listenOn(server: Server, path: string, backlog: number): Promise<void> 
       resolve();
     });
   });
-}
-
-class IpcListener implements Listener {
-  readonly endpoint: string;
-  private readonly server: Server;
-  private closing: Promise<void> | undefined;
-
-  constructor(server: Server, endpoint: string) {
-    this.server = server;
-    this.endpoint = endpoint;
-  }
-
-  close(): Promise<void> {
-    // Closing a listening Unix socket removes its file (libuv unlinks it in the same call).
-    // Accepted connections outlive the listener, so its "close" event is not awaited.
-    this.closing ??= Promise.resolve().then(() => {
-      this.server.close();
-    });
-    return this.closing;
-  }
 }
 
 export class IpcTransport implements Transport {
@@ -82,7 +63,7 @@ export class IpcTransport implements Transport {
       });
     }
     server.on("error", (error) => onAcceptError?.(fromSystemError(error, address)));
-    return new IpcListener(server, address);
+    return new ServerListener(server, address);
   }
 
   async connect(endpoint: Endpoint, options: TransportOptions): Promise<Connection> {

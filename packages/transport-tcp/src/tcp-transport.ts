@@ -1,8 +1,9 @@
 /**
  * The tcp transport (zmq_tcp(7)) on `node:net`.
  */
+
 import { lookup as dnsLookup } from "node:dns";
-import type { LookupFunction, Server, Socket, TcpNetConnectOpts } from "node:net";
+import type { LookupFunction, Socket, TcpNetConnectOpts } from "node:net";
 import { createServer } from "node:net";
 import {
   type AcceptErrorHandler,
@@ -18,6 +19,7 @@ import {
   ZmqError,
 } from "@zmtp/spec";
 import { connectStream } from "./connect-stream";
+import { ServerListener } from "./server-listener";
 import { StreamConnection } from "./stream-connection";
 import { resolveLocalHost, socketAddresses } from "./tcp-address";
 
@@ -46,26 +48,6 @@ function applySocketOptions(socket: Socket, options: TransportOptions): void {
     socket.setKeepAlive(true, idle > 0 ? idle * 1000 : 0);
   } else if (options.tcpKeepalive === 0) {
     socket.setKeepAlive(false);
-  }
-}
-
-class TcpListener implements Listener {
-  readonly endpoint: string;
-  private readonly server: Server;
-  private closing: Promise<void> | undefined;
-
-  constructor(server: Server, endpoint: string) {
-    this.server = server;
-    this.endpoint = endpoint;
-  }
-
-  close(): Promise<void> {
-    // server.close() releases the port at once; its callback would wait for accepted connections,
-    // which outlive the listener (their owner closes them).
-    this.closing ??= Promise.resolve().then(() => {
-      this.server.close();
-    });
-    return this.closing;
   }
 }
 
@@ -109,7 +91,7 @@ export class TcpTransport implements Transport {
       server.close();
       throw new ZmqError("EINVAL", "Listening socket has no tcp address", { address: tcp.address });
     }
-    return new TcpListener(server, formatTcpEndpoint(address.address, address.port));
+    return new ServerListener(server, formatTcpEndpoint(address.address, address.port));
   }
 
   async connect(endpoint: Endpoint, options: TransportOptions): Promise<Connection> {
