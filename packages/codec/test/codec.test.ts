@@ -135,6 +135,26 @@ describe("FrameDecoder", () => {
     expect(toHex(decoder.next()!.body)).toBe("ff");
   });
 
+  it("nextBody gives the body and leaves the flags in `flags`; it shares next()'s queue", () => {
+    const decoder = new FrameDecoder();
+    decoder.push(
+      concat([
+        encodeFrame(utf8Encode("one"), FLAG_MORE),
+        encodeFrame(new Uint8Array(0), 0),
+        encodeFrame(utf8Encode("\x04PING"), FLAG_COMMAND),
+      ]),
+    );
+    expect(utf8Decode(decoder.nextBody()!)).toBe("one");
+    expect(decoder.flags).toBe(FLAG_MORE);
+    expect(decoder.nextBody()!.length).toBe(0);
+    expect(decoder.flags).toBe(0);
+    expect(decoder.next()).toMatchObject({ more: false, command: true });
+    expect(decoder.nextBody()).toBeUndefined();
+    decoder.push(fromHex("08"));
+    expect(() => decoder.nextBody()).toThrow(/Reserved/);
+    expect(() => decoder.next()).toThrow(/Reserved/);
+  });
+
   it("frames are WireFrames", () => {
     const frame: Frame = { more: false, command: true, body: new Uint8Array() };
     const wire: WireFrame = frame;

@@ -185,8 +185,8 @@ export class ZmtpEngine implements PipeEngine {
   private processFrames(): void {
     while (!this.readPaused && !this.stopped) {
       if (this.mechanism?.pending !== undefined) return;
-      const frame = this.decoder.next();
-      if (frame === undefined) {
+      const body = this.decoder.nextBody();
+      if (body === undefined) {
         // Everything decoded: take the next queued chunk, if any.
         const next = this.chunks.shift();
         if (next === undefined) {
@@ -196,8 +196,8 @@ export class ZmtpEngine implements PipeEngine {
         this.decoder.push(next);
         continue;
       }
-      if (this.state === "handshake") this.onHandshakeFrame(frame);
-      else this.onFrame(frame);
+      if (this.state === "handshake") this.onHandshakeFrame(body, this.decoder.flags);
+      else this.onFrame(body, this.decoder.flags);
     }
   }
 
@@ -251,16 +251,16 @@ export class ZmtpEngine implements PipeEngine {
     return true;
   }
 
-  private onHandshakeFrame(frame: Frame): void {
+  private onHandshakeFrame(body: Uint8Array, flags: number): void {
     const mechanism = this.mechanism!;
-    if (!frame.command) {
+    if ((flags & FLAG_COMMAND) === 0) {
       this.fail(new ZmqError("EPROTO", "Message before the handshake completed"), {
         kind: "protocol",
         protocolError: "ERR_ZMTP_UNEXPECTED_COMMAND",
       });
       return;
     }
-    mechanism.receiveCommand(frame.body);
+    mechanism.receiveCommand(body);
     this.afterMechanismStep();
   }
 
@@ -323,17 +323,35 @@ export class ZmtpEngine implements PipeEngine {
     if (this.closing) this.flush();
   }
 
-  private onFrame(input: Frame): void {
-    const frame = this.mechanism?.decode ? this.mechanism.decode(input) : input;
-    if (frame.command) {
-      this.onCommand(frame.body);
+  /** One decoded frame (a Frame object only when the mechanism transforms frames). */
+  private onFrame(body: Uint8Array, flags: number): void {
+    if (this.mechanism?.decode !== undefined) {
+      const input: Frame = {
+        more: (flags & FLAG_MORE) !== 0,
+        command: (flags & FLAG_COMMAND) !== 0,
+        body,
+      };
+      const frame = this.mechanism.decode(input);
+      body = frame.body;
+      flags = (frame.more ? FLAG_MORE : 0) | (frame.command ? FLAG_COMMAND : 0);
+    }
+    if ((flags & FLAG_COMMAND) !== 0) {
+      this.onCommand(body);
       return;
     }
-    this.parts.push(frame.body);
-    if (frame.more) return;
-    const message = this.parts;
+    if ((flags & FLAG_MORE) !== 0) {
+      this.parts.push(body);
+      return;
+    }
+    const parts = this.parts;
+    if (parts.length === 0) {
+      // A single-part message: one array of exactly its size, no growing.
+      this.deliver([body]);
+      return;
+    }
+    parts.push(body);
     this.parts = [];
-    this.deliver(message);
+    this.deliver(parts);
   }
 
   private deliver(message: Message): void {
@@ -436,7 +454,10 @@ export class ZmtpEngine implements PipeEngine {
         target.awaitDrain();
         return;
       }
-      target.deliver(pipe.pull()!);
+      // Its own array: a message fanned out to several pipes (PUB) is one shared array, and the
+      // receiving socket owns what it receives (ROUTER prepends the routing id, zmtp's facade
+      // converts the frames in place).
+      target.deliver(pipe.pull()!.slice());
     }
     peer.receivedSincePing = true;
     if (this.closing && pipe.outboundLength === 0) this.finishClose();
