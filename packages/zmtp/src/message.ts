@@ -36,13 +36,17 @@ export function toFrames(message: MessageLike | MessageLike[]): Uint8Array[] {
   return [toFrame(message)];
 }
 
+/**
+ * The received frames as Buffers, in the same array (the socket owns a received message's array):
+ * tcp and ipc frames are views into Buffer chunks and so already Buffers; other views (inproc,
+ * CURVE) are wrapped without copying.
+ */
 export function toBuffers(frames: Uint8Array[]): Buffer[] {
-  const buffers = new Array<Buffer>(frames.length);
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
-    buffers[i] = Buffer.isBuffer(frame)
-      ? frame
-      : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+    if (!Buffer.isBuffer(frame)) {
+      frames[i] = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+    }
   }
-  return buffers;
+  return frames as Buffer[];
 }

@@ -41,11 +41,11 @@ export interface SocketState {
   closeRequested: boolean;
 }
 
-const states = new WeakMap<Socket, SocketState>();
+let stateOfSocket: (socket: Socket) => SocketState | undefined;
 
 /** @internal */
 export function stateOf(socket: Socket): SocketState {
-  const state = states.get(socket);
+  const state = stateOfSocket(socket);
   if (state === undefined) throw new TypeError("Not a zmtp socket");
   return state;
 }
@@ -68,6 +68,17 @@ export interface SocketOptions {
 }
 
 export class Socket {
+  /**
+   * Kept in a private field, not a WeakMap: send and receive read it for every message. Declared
+   * here, in the base class, so it exists before the constructor seals the object.
+   */
+  readonly #state: SocketState;
+
+  static {
+    stateOfSocket = (socket) =>
+      typeof socket === "object" && socket !== null && #state in socket ? socket.#state : undefined;
+  }
+
   declare linger: number;
   declare reconnectInterval: number;
   declare reconnectMaxInterval: number;
@@ -129,7 +140,7 @@ export class Socket {
       syncOperations: 0,
       closeRequested: false,
     };
-    states.set(this, state);
+    this.#state = state;
     core.onReadable = () => this.retryReceive(state);
     core.onWritable = () => this.retrySend(state);
     Object.seal(this);
@@ -226,7 +237,7 @@ export class Socket {
    * rejects with EAGAIN. Only one send may be pending (EBUSY otherwise).
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
-    const state = states.get(this)!;
+    const state = this.#state;
     if (state.closed) throw closedError();
     if (state.blocked) throw busyBinding();
     if (state.sending !== undefined) throw busyWriting();
@@ -278,7 +289,7 @@ export class Socket {
    * with EAGAIN. Only one receive may be pending (EBUSY otherwise).
    */
   receive(): Promise<Message[]> {
-    const state = states.get(this)!;
+    const state = this.#state;
     if (state.closed) throw closedError();
     if (state.blocked) throw busyBinding();
     if (state.receiving !== undefined) throw busyReading();
