@@ -74,7 +74,8 @@ export class ZmtpEngine implements PipeEngine {
   private state: State = "greeting";
   private readonly greeting = new GreetingDecoder();
   private readonly decoder: FrameDecoder;
-  private readonly encoder = new FrameEncoder();
+  /** 64 KiB coalescing buffers: a batch of 4 KiB messages leaves in few, large chunks. */
+  private readonly encoder = new FrameEncoder({ bufferSize: 64 * 1024 });
   private mechanism: Mechanism | undefined;
   private parts: Uint8Array[] = [];
   private chunks: Uint8Array[] = [];
