@@ -37,7 +37,7 @@ import {
 import { EMPTY_FRAME, type Message } from "./message";
 import type { SocketOptions } from "./options";
 import type { Pipe, PipeEngine } from "./pipe";
-import { scheduleMacrotask } from "./schedule";
+import { scheduleMacrotask, unrefTimer } from "./schedule";
 
 /** What an engine needs from its socket. */
 export interface EngineHost {
@@ -84,6 +84,8 @@ export class ZmtpEngine implements PipeEngine {
   private flushScheduled = false;
   private closing = false;
   private stopped = false;
+  /** Whether the connection keeps the process alive (transports start referenced). */
+  private held = true;
   /** The peer closed while received data was still being delivered. */
   private peerGone = false;
   /** This side ended the connection (close, destroy, a failure it detected). */
@@ -322,6 +324,19 @@ export class ZmtpEngine implements PipeEngine {
     this.startHeartbeats();
     // Closing with messages queued before the connection was made: send them now, then end.
     if (this.closing) this.flush();
+    else this.updateHold();
+  }
+
+  /**
+   * An idle connection does not keep the process alive (zeromq.js sockets don't); one with
+   * messages to write, or closing with linger, does. Transports without handles ignore this.
+   */
+  private updateHold(): void {
+    const busy = this.closing || this.waitingDrain || (this.pipe?.outboundLength ?? 0) > 0;
+    if (busy === this.held) return;
+    this.held = busy;
+    if (busy) this.connection.ref?.();
+    else this.connection.unref?.();
   }
 
   /** One decoded frame (a Frame object only when the mechanism transforms frames). */
@@ -418,6 +433,7 @@ export class ZmtpEngine implements PipeEngine {
 
   outboundActivated(): void {
     if (this.flushScheduled || this.state !== "active") return;
+    if (!this.held) this.updateHold();
     this.flushScheduled = true;
     scheduleMacrotask(() => {
       this.flushScheduled = false;
@@ -503,6 +519,7 @@ export class ZmtpEngine implements PipeEngine {
     }
     this.writeBatch();
     if (this.closing && pipe.outboundLength === 0 && !this.waitingDrain) this.finishClose();
+    else this.updateHold();
   }
 
   private writeCommandFrame(body: Uint8Array): void {
@@ -553,7 +570,10 @@ export class ZmtpEngine implements PipeEngine {
           this.fail(new ZmqError("ETIMEDOUT", "Heartbeat timed out"), undefined);
         }
       }, timeout);
+      unrefTimer(this.heartbeatDeadline);
     }, heartbeatInterval);
+    // Heartbeats on an idle connection do not keep the process alive.
+    unrefTimer(this.heartbeatTimer);
   }
 
   private armTtl(): void {
@@ -561,6 +581,7 @@ export class ZmtpEngine implements PipeEngine {
     this.ttlDeadline = setTimeout(() => {
       this.fail(new ZmqError("ETIMEDOUT", "Peer's heartbeat TTL expired"), undefined);
     }, this.ttlMs);
+    unrefTimer(this.ttlDeadline);
   }
 
   // ---- closing ----------------------------------------------------------------------------

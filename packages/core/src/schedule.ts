@@ -30,3 +30,11 @@ function makeScheduler(): (task: Task) => void {
 }
 
 export const scheduleMacrotask: (task: Task) => void = makeScheduler();
+
+/**
+ * Lets the process exit while only this timer is pending, where the runtime's timers support it
+ * (Node, Bun, Deno); a no-op elsewhere.
+ */
+export function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void } | undefined)?.unref?.();
+}

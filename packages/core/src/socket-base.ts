@@ -30,6 +30,7 @@ import type { MonitorEvent, MonitorListener } from "./monitor";
 import { defaultOptions, type SocketOptions } from "./options";
 import { Pipe, type PipeOwner } from "./pipe";
 import { RawEngine } from "./raw-engine";
+import { unrefTimer } from "./schedule";
 
 /** The types whose pipes are reset at a lost connection (libzmq session_base_t::reconnect). */
 const HICCUPING_TYPES = new Set(["SUB", "XSUB"]);
@@ -283,6 +284,9 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
       await listener.close();
       throw new ZmqError("EBADF");
     }
+    // Listening alone does not keep the process alive (as with zeromq.js); pending operations,
+    // queued messages and lingering closes do.
+    listener.unref?.();
     bound = { address: listener.endpoint, listener, engines };
     this.bound.set(listener.endpoint, bound);
     if (listener.endpoint !== address) this.bound.set(address, bound);
@@ -632,6 +636,8 @@ export class Connecter {
       this.timer = undefined;
       this.start();
     }, wait);
+    // Waiting to reconnect keeps the process alive only for messages queued to this peer.
+    if (this.pipe === undefined || this.pipe.outboundLength === 0) unrefTimer(this.timer);
   }
 
   stop(): void {

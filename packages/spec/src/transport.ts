@@ -51,6 +51,13 @@ export interface Connection {
   /** Closes at once, dropping what is queued. `closed` follows. Idempotent. */
   destroy(error?: ZmqError): void;
   /**
+   * Optional, for runtimes with an event loop that a handle keeps alive (Node): `unref` lets the
+   * process exit while this connection is open and idle, `ref` keeps it alive again (while
+   * queued messages wait to be written). Transports without such handles leave them out.
+   */
+  ref?(): void;
+  unref?(): void;
+  /**
    * The other end, for transports whose two ends live in one process (inproc). When set, the
    * engine may pass messages by reference once both handshakes are done, skipping the codec.
    */
@@ -62,6 +69,8 @@ export interface Listener {
   readonly endpoint: string;
   /** Stops accepting and releases the address (an ipc file is removed). Idempotent. */
   close(): Promise<void>;
+  /** Optional: let the process exit while listening (see `Connection.unref`). */
+  unref?(): void;
 }
 
 /** Options a transport may honour (zeromq.js / zmq_setsockopt names). Unknown ones are ignored. */

@@ -12,6 +12,10 @@ export class ServerListener implements Listener {
     readonly endpoint: string,
   ) {}
 
+  unref(): void {
+    this.server.unref();
+  }
+
   close(): Promise<void> {
     // server.close() releases the address at once (for a Unix socket libuv also unlinks its
     // file); its callback would wait for accepted connections, which outlive the listener

@@ -161,6 +161,14 @@ export class StreamConnection implements Connection {
     return !this.socket.writableNeedDrain;
   }
 
+  ref(): void {
+    this.socket.ref();
+  }
+
+  unref(): void {
+    this.socket.unref();
+  }
+
   pause(): void {
     this.paused = true;
   }

@@ -7,6 +7,7 @@ import type { SocketBase } from "@zmtp/core";
 import { isZmqError, ZmqError } from "@zmtp/spec";
 import { type Context, context as defaultContext } from "./context";
 import { busyBinding, busyReading, busyWriting, closedError, timeoutError } from "./errors";
+import { holdProcess } from "./keep-alive";
 import { type Message, type MessageLike, toBuffers, toFrames } from "./message";
 import { Observer } from "./observer";
 import { createCoreSocket, initialOptions } from "./socket-types";
@@ -263,7 +264,17 @@ export class Socket {
     }
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<void>((settle, fail) => {
+      // A pending send keeps the process alive, as with zeromq.js.
+      const release = holdProcess();
+      const resolve = (): void => {
+        release();
+        settle();
+      };
+      const reject = (error: Error): void => {
+        release();
+        fail(error);
+      };
       const pending: PendingSend = { frames, resolve, reject, timer: undefined };
       if (yielding) nextTurn(() => this.retrySend(state));
       if (timeout > 0) {
@@ -318,7 +329,17 @@ export class Socket {
     }
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
-    return new Promise<Message[]>((resolve, reject) => {
+    return new Promise<Message[]>((settle, fail) => {
+      // A pending receive keeps the process alive, as with zeromq.js.
+      const release = holdProcess();
+      const resolve = (message: Message[]): void => {
+        release();
+        settle(message);
+      };
+      const reject = (error: Error): void => {
+        release();
+        fail(error);
+      };
       const pending: Pending<Message[]> = { resolve, reject, timer: undefined };
       if (yielding) nextTurn(() => this.retryReceive(state));
       if (timeout > 0) {
