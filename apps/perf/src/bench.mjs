@@ -7,7 +7,7 @@
 //
 //   node src/bench.mjs [--quick] [--runs N] [--transports tcp,ipc,inproc]
 //                      [--sizes 16,256,4096,65536] [--kinds thr,lat] [--out FILE] [--scale F]
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, release, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
 import { measure, SRC } from "./harness.mjs";
@@ -197,8 +197,27 @@ async function main() {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, markdown);
     process.stderr.write(`written to ${out}\n`);
+    if (options.out === undefined) updateReadme(markdown);
   }
   if (errors.length > 0) process.exitCode = 1;
+}
+
+/**
+ * The root README's performance section is this table: everything after the title, between the
+ * README's `<!-- perf:begin -->` and `<!-- perf:end -->` markers.
+ * @param {string} markdown
+ */
+function updateReadme(markdown) {
+  const readme = join(SRC, "..", "..", "..", "README.md");
+  const text = readFileSync(readme, "utf8");
+  const begin = "<!-- perf:begin -->";
+  const end = "<!-- perf:end -->";
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) return;
+  const body = markdown.replace(/^# .*\n+/, "").replace(/^## /gm, "### ");
+  writeFileSync(readme, `${text.slice(0, from + begin.length)}\n${body.trim()}\n${text.slice(to)}`);
+  process.stderr.write(`README performance section updated\n`);
 }
 
 /**
