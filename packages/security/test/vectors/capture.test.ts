@@ -1,13 +1,13 @@
 /**
- * Captures CURVE handshakes against libzmq (the native `zeromq` package) into
- * curve-libzmq.json. Run on purpose only:
+ * Runs CURVE handshakes against libzmq (the native `zeromq` package) at the wire level, in both
+ * roles, on every run; with ZMTP_CAPTURE=1 it also stores them as curve-libzmq.json:
  *   ZMTP_CAPTURE=1 pnpm exec vitest run --project security test/vectors/capture.test.ts
  * One side is a raw node:net peer driven by our mechanism with recorded randomness, so the test
  * in curve-vectors.test.ts can replay every byte deterministically.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { it } from "vitest";
+import { expect, it } from "vitest";
 import * as native from "zeromq";
 import { createCurve, curveKeyPair } from "../../src/curve/index";
 import { curveKeyBytes } from "../../src/index";
@@ -16,7 +16,7 @@ import { listen, RawPeer } from "./raw-peer";
 
 const text = (value: string) => new TextEncoder().encode(value);
 
-it.runIf(process.env.ZMTP_CAPTURE === "1")("captures CURVE handshakes with libzmq", async () => {
+it("a raw CURVE peer handshakes with libzmq in both roles (and captures it)", async () => {
   const server = curveKeyPair();
   const client = curveKeyPair();
 
@@ -85,5 +85,10 @@ it.runIf(process.env.ZMTP_CAPTURE === "1")("captures CURVE handshakes with libzm
       reply: reply.map((part) => Buffer.from(part).toString()),
     },
   };
-  writeFileSync(join(__dirname, "curve-libzmq.json"), `${JSON.stringify(vectors, null, 2)}\n`);
+  expect(vectors.libzmqClient.request).toEqual(["", "Hello from libzmq"]);
+  expect(vectors.libzmqServer.question).toBe("Hello from zmtp");
+  expect(vectors.libzmqServer.reply).toEqual(["", "Hello from libzmq"]);
+  if (process.env.ZMTP_CAPTURE === "1") {
+    writeFileSync(join(__dirname, "curve-libzmq.json"), `${JSON.stringify(vectors, null, 2)}\n`);
+  }
 });
