@@ -3,7 +3,7 @@
  * deadline, raw peers) plus pattern-specific ones. Sharing the file keeps one implementation.
  */
 import type { Pipe, SocketBase } from "@zmtp/core";
-import { bytes, receiveNothing, turns, until } from "../../core/test/helpers";
+import { bytes, receiveNothing, turns, until, watch } from "../../core/test/helpers";
 import type { XSubSocket } from "../src/index";
 
 export * from "../../core/test/helpers";
@@ -42,4 +42,22 @@ export async function syncSubscriptions(
     await turns(1);
   }
   throw new Error("subscriptions never reached the publisher");
+}
+
+/** The error `action` throws; fails the test when it does not throw. */
+export function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}
+
+/** Connects and waits for the handshake. */
+export async function connected<T extends SocketBase>(socket: T, address: string): Promise<T> {
+  const events = watch(socket);
+  socket.connect(address);
+  await events.next("handshake");
+  return socket;
 }

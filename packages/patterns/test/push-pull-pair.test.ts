@@ -1,5 +1,5 @@
 /** PUSH / PULL (RFC 30), PAIR (RFC 31), and the operations a type does not support. */
-import type { Context, SocketBase } from "@zmtp/core";
+import type { Context } from "@zmtp/core";
 import { isZmqError } from "@zmtp/spec";
 import { uniqueInprocEndpoint } from "@zmtp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import {
 import {
   Cleanup,
   collect,
+  connected,
   makeContext,
   message,
   receiveMany,
@@ -24,6 +25,7 @@ import {
   TCP_ANY,
   text,
   texts,
+  thrown,
   untilInbound,
   watch,
 } from "./helpers";
@@ -40,22 +42,6 @@ afterEach(async () => {
   await cleanup.run();
   await context.close();
 });
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
-
-async function connected<T extends SocketBase>(socket: T, address: string): Promise<T> {
-  const events = watch(socket);
-  socket.connect(address);
-  await events.next("handshake");
-  return socket;
-}
 
 describe.each([
   ["tcp", () => TCP_ANY],

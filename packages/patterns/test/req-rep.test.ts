@@ -1,5 +1,5 @@
 /** REQ and REP (RFC 28): lockstep, envelopes, correlate / relaxed, and who replies get to. */
-import type { Context, SocketBase } from "@zmtp/core";
+import type { Context } from "@zmtp/core";
 import { isZmqError } from "@zmtp/spec";
 import { uniqueInprocEndpoint } from "@zmtp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,11 +8,13 @@ import {
   bytes,
   Cleanup,
   collect,
+  connected,
   makeContext,
   message,
   receiveWithin,
   TCP_ANY,
   texts,
+  thrown,
   watch,
 } from "./helpers";
 
@@ -28,22 +30,6 @@ afterEach(async () => {
   await cleanup.run();
   await context.close();
 });
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
-
-async function connected<T extends SocketBase>(socket: T, address: string): Promise<T> {
-  const events = watch(socket);
-  socket.connect(address);
-  await events.next("handshake");
-  return socket;
-}
 
 describe.each([
   ["tcp", () => TCP_ANY],

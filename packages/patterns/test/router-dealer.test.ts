@@ -15,6 +15,7 @@ import {
   TCP_ANY,
   text,
   texts,
+  thrown,
   untilInbound,
   watch,
 } from "./helpers";
@@ -31,15 +32,6 @@ afterEach(async () => {
   await cleanup.run();
   await context.close();
 });
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
 
 async function connected<T extends SocketBase>(
   socket: T,

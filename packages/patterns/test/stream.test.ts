@@ -13,6 +13,7 @@ import {
   receiveWithin,
   TCP_ANY,
   text,
+  thrown,
   watch,
 } from "./helpers";
 
@@ -76,15 +77,6 @@ class Client {
   close(): void {
     this.socket.destroy();
   }
-}
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("STREAM bound, node:net client", () => {
