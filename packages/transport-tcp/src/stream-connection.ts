@@ -3,7 +3,8 @@
  * `node:net`: tcp here, ipc in @zmtp/transport-ipc.
  *
  * - Data arriving before `start` stays in the socket (it is paused until then).
- * - Writes made in one event-loop turn are corked and leave in one `writev` on the next tick.
+ * - Each `write` is a whole batch (the engine batches one event-loop turn): it leaves at once,
+ *   in one `writev`. Waiting for the next tick to merge batches only added latency.
  * - `pause` is lazy: the Node socket is paused only when a chunk arrives while paused (that chunk
  *   is held and handed over after `resume`). An engine pauses and resumes at its receive mark as
  *   often as once per message; a real `socket.pause()` / `resume()` pair costs a nextTick and
@@ -48,7 +49,6 @@ export class StreamConnection implements Connection {
   private endPending = false;
   /** The socket closed while chunks were held: report it once they are handed over. */
   private closeDeferred = false;
-  private corked = false;
   /** Set once `closed` is decided; `reported` once the handler heard it. */
   private outcome: { error: ZmqError | undefined } | undefined;
   private reported = false;
@@ -151,13 +151,14 @@ export class StreamConnection implements Connection {
     if (this.outcome !== undefined || this.socket.writableEnded || this.socket.destroyed) {
       return true;
     }
-    if (!this.corked) {
-      // One system write per turn: everything written until the next tick leaves in one writev.
-      this.corked = true;
+    // The owner hands over a whole batch per call: it leaves at once, in one writev.
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
+    } else {
       this.socket.cork();
-      process.nextTick(() => this.uncork());
+      for (const chunk of chunks) this.socket.write(chunk);
+      this.socket.uncork();
     }
-    for (const chunk of chunks) this.socket.write(chunk);
     return !this.socket.writableNeedDrain;
   }
 
@@ -190,7 +191,6 @@ export class StreamConnection implements Connection {
 
   end(): void {
     if (this.outcome !== undefined || this.socket.writableEnded || this.socket.destroyed) return;
-    this.uncork();
     this.socket.end();
   }
 
@@ -198,12 +198,6 @@ export class StreamConnection implements Connection {
     if (this.socket.destroyed) return;
     this.settle(error);
     this.socket.destroy();
-  }
-
-  private uncork(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
   }
 
   private settle(error: ZmqError | undefined): void {
