@@ -53,6 +53,22 @@ export function stateOf(socket: Socket): SocketState {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** A pending operation's settle functions; it keeps the process alive until it settles. */
+function holding<T>(settle: (value: T) => void, fail: (error: Error) => void): Pending<T> {
+  const release = holdProcess();
+  return {
+    resolve: (value) => {
+      release();
+      settle(value);
+    },
+    reject: (error) => {
+      release();
+      fail(error);
+    },
+    timer: undefined,
+  };
+}
+
 /**
  * After this many operations resolved at once, the next one waits for the event loop, so a
  * loop of awaited sends or receives cannot starve I/O (zeromq.js bounds its fast path the
@@ -265,17 +281,8 @@ export class Socket {
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
     return new Promise<void>((settle, fail) => {
-      // A pending send keeps the process alive, as with zeromq.js.
-      const release = holdProcess();
-      const resolve = (): void => {
-        release();
-        settle();
-      };
-      const reject = (error: Error): void => {
-        release();
-        fail(error);
-      };
-      const pending: PendingSend = { frames, resolve, reject, timer: undefined };
+      const pending: PendingSend = { ...holding(settle, fail), frames };
+      const { resolve, reject } = pending;
       if (yielding) nextTurn(() => this.retrySend(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
@@ -330,17 +337,8 @@ export class Socket {
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
     return new Promise<Message[]>((settle, fail) => {
-      // A pending receive keeps the process alive, as with zeromq.js.
-      const release = holdProcess();
-      const resolve = (message: Message[]): void => {
-        release();
-        settle(message);
-      };
-      const reject = (error: Error): void => {
-        release();
-        fail(error);
-      };
-      const pending: Pending<Message[]> = { resolve, reject, timer: undefined };
+      const pending = holding(settle, fail);
+      const { reject } = pending;
       if (yielding) nextTurn(() => this.retryReceive(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
@@ -452,7 +450,3 @@ function waitsForWritable(state: SocketState, error: unknown): boolean {
 }
 
 /** Option properties (defined on the prototype, see options.ts). */
-
-export function invalidOption(): ZmqError {
-  return new ZmqError("EINVAL");
-}

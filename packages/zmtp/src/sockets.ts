@@ -1,7 +1,7 @@
 /**
  * The socket classes of zeromq.js v6, with their type-specific options and methods.
  */
-import type { SubSocket, XSubSocket } from "@zmtp/patterns";
+import type { SubSocket } from "@zmtp/patterns";
 import {
   booleanOption,
   defineGeneralOptions,
@@ -195,5 +195,3 @@ export class Stream extends Socket {
   }
 }
 booleanOption(Stream.prototype, "notify", "notify", true);
-
-export type { XSubSocket };
