@@ -3,6 +3,7 @@
  * SocketBase (core cannot import @zmtp/patterns), a monitor event log to await events, receive /
  * send with a deadline, and a raw ZMTP peer over node:net scripted with the codec.
  */
+
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import {
   decodeCommand,
@@ -20,6 +21,7 @@ import {
 import type { MonitorEventName, SocketTypeName } from "@zmtp/spec";
 import { inproc } from "@zmtp/transport-inproc";
 import { tcp } from "@zmtp/transport-tcp";
+import { afterEach, beforeEach } from "vitest";
 import {
   SocketBase as Base,
   Context,
@@ -47,6 +49,20 @@ export const message = (...parts: string[]): Message => parts.map(bytes);
 /** A context with tcp and inproc registered. */
 export function makeContext(): Context {
   return new Context().registerTransport(tcp()).registerTransport(inproc());
+}
+
+/** A fresh context and cleanup list for every test, closed after it. */
+export function perTestScope(): { context: Context; cleanup: Cleanup } {
+  const scope = {} as { context: Context; cleanup: Cleanup };
+  beforeEach(() => {
+    scope.context = makeContext();
+    scope.cleanup = new Cleanup();
+  });
+  afterEach(async () => {
+    await scope.cleanup.run();
+    await scope.context.close();
+  });
+  return scope;
 }
 
 /**

@@ -2,13 +2,11 @@
  * Regression tests for defects found in review: each failed before its fix.
  */
 import { decodeCommand } from "@zmtp/codec";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Context } from "../src/index";
+import { describe, expect, it } from "vitest";
 import {
-  Cleanup,
   collect,
-  makeContext,
   message,
+  perTestScope,
   RawPeer,
   RawServer,
   TCP_ANY,
@@ -17,28 +15,17 @@ import {
   watch,
 } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 describe("peer loss, disconnect and linger", () => {
   // socket-base.ts engineStopped: a Connecter that keepsPipe never terminates its pipe, even when
   // the connecter was stopped by disconnect(); the pipe stays in the load balancer.
   it("disconnect() removes the peer: later messages go to the remaining peers", async () => {
-    const a = cleanup.add(new TestSocket(context, "PULL"));
-    const b = cleanup.add(new TestSocket(context, "PULL"));
+    const a = scope.cleanup.add(new TestSocket(scope.context, "PULL"));
+    const b = scope.cleanup.add(new TestSocket(scope.context, "PULL"));
     await a.bind(TCP_ANY);
     await b.bind(TCP_ANY);
-    const push = cleanup.add(new TestSocket(context, "PUSH"));
+    const push = scope.cleanup.add(new TestSocket(scope.context, "PUSH"));
     const events = watch(push);
     push.connect(a.lastEndpoint!);
     push.connect(b.lastEndpoint!);
@@ -53,9 +40,9 @@ describe("peer loss, disconnect and linger", () => {
   });
 
   it("after disconnect() of its only peer, a PUSH is not writable", async () => {
-    const pull = cleanup.add(new TestSocket(context, "PULL"));
+    const pull = scope.cleanup.add(new TestSocket(scope.context, "PULL"));
     await pull.bind(TCP_ANY);
-    const push = cleanup.add(new TestSocket(context, "PUSH"));
+    const push = scope.cleanup.add(new TestSocket(scope.context, "PUSH"));
     const events = watch(push);
     push.connect(pull.lastEndpoint!);
     await events.next("handshake");
@@ -69,10 +56,10 @@ describe("peer loss, disconnect and linger", () => {
   // messages already received from a peer are lost when that peer disconnects before the
   // application read them. libzmq delivers them (pipe termination waits for the reader).
   it("messages received before the peer disconnected can still be read", async () => {
-    const pull = cleanup.add(new TestSocket(context, "PULL"));
+    const pull = scope.cleanup.add(new TestSocket(scope.context, "PULL"));
     const pullEvents = watch(pull);
     await pull.bind(TCP_ANY);
-    const push = cleanup.add(new TestSocket(context, "PUSH"));
+    const push = scope.cleanup.add(new TestSocket(scope.context, "PUSH"));
     const pushEvents = watch(push);
     push.connect(pull.lastEndpoint!);
     await pushEvents.next("handshake");
@@ -90,9 +77,9 @@ describe("peer loss, disconnect and linger", () => {
   // socket-base.ts stopConnecter() terminates the pipe of a connecter with no engine yet: with
   // the default linger (-1) messages sent right after connect() are dropped by close().
   it("close() with linger -1 delivers messages queued while still connecting", async () => {
-    const pull = cleanup.add(new TestSocket(context, "PULL"));
+    const pull = scope.cleanup.add(new TestSocket(scope.context, "PULL"));
     await pull.bind(TCP_ANY);
-    const push = cleanup.add(new TestSocket(context, "PUSH"));
+    const push = scope.cleanup.add(new TestSocket(scope.context, "PUSH"));
     push.options.linger = -1;
     push.connect(pull.lastEndpoint!);
     push.send(message("sent then closed"));
@@ -106,9 +93,9 @@ describe("handshake refusals reach the peer", () => {
   // engine.ts onHandshakeDone(): ERROR (and READY before it) is written, then fail() calls
   // connection.destroy() at once, which drops the corked write: the peer never gets ERROR.
   it("a peer with an incompatible Socket-Type receives an ERROR command before the close", async () => {
-    const pull = cleanup.add(new TestSocket(context, "PULL"));
+    const pull = scope.cleanup.add(new TestSocket(scope.context, "PULL"));
     await pull.bind(TCP_ANY);
-    const peer = cleanup.add(await RawPeer.connect(pull.lastEndpoint!));
+    const peer = scope.cleanup.add(await RawPeer.connect(pull.lastEndpoint!));
     peer.handshake("PUB");
     await peer.waitClosed();
     const error = peer.frames.find((frame) => frame.name === "ERROR");
@@ -119,8 +106,8 @@ describe("handshake refusals reach the peer", () => {
   // undefined) reports no handshake failure. libzmq (stream_engine_base_t::error) emits
   // ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL for any non-protocol error while handshaking.
   it("a peer closing during the handshake gives handshake:error:other", async () => {
-    const server = cleanup.add(await RawServer.listen());
-    const push = cleanup.add(new TestSocket(context, "PUSH"));
+    const server = scope.cleanup.add(await RawServer.listen());
+    const push = scope.cleanup.add(new TestSocket(scope.context, "PUSH"));
     push.options.reconnectInterval = 1000;
     const events = watch(push);
     push.connect(server.endpoint);

@@ -5,13 +5,13 @@
 import { createServer } from "node:net";
 import { isZmqError } from "@zmtp/spec";
 import { sameBytes, seededBytes, uniqueInprocEndpoint } from "@zmtp/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Context } from "../src/index";
 import {
-  Cleanup,
   freePort,
   makeContext,
   message,
+  perTestScope,
   receiveMany,
   receiveNothing,
   receiveWithin,
@@ -22,21 +22,10 @@ import {
   watch,
 } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 function socket(type: "PUSH" | "PULL" | "PAIR" | "DEALER"): TestSocket {
-  return cleanup.add(new TestSocket(context, type));
+  return scope.cleanup.add(new TestSocket(scope.context, type));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -136,7 +125,7 @@ describe.each([
 });
 
 describe("endpoint errors", () => {
-  it("EPROTONOSUPPORT for a transport the context does not have", async () => {
+  it("EPROTONOSUPPORT for a transport the scope.context does not have", async () => {
     const push = socket("PUSH");
     const events = watch(push);
     const bindError = await rejection(push.bind("ipc:///tmp/zmtp-core-test.sock"));
@@ -225,7 +214,7 @@ describe("endpoint errors", () => {
     ).toBe(true);
   });
 
-  it("a closed context refuses new sockets with EFAULT", async () => {
+  it("a closed scope.context refuses new sockets with EFAULT", async () => {
     const closed = new Context();
     await closed.close();
     expect(

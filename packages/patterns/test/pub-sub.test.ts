@@ -1,14 +1,11 @@
-/** PUB, SUB, XPUB and XSUB (RFC 29): filtering, counted subscriptions, XPUB's upstream view. */
-import type { Context } from "@zmtp/core";
 import { uniqueInprocEndpoint } from "@zmtp/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PubSocket, SubSocket, subscription, XPubSocket, XSubSocket } from "../src/index";
 import {
   bytes,
-  Cleanup,
   collect,
-  makeContext,
   message,
+  perTestScope,
   receiveWithin,
   syncSubscriptions,
   TCP_ANY,
@@ -17,21 +14,10 @@ import {
   watch,
 } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 function sub(...topics: string[]): SubSocket {
-  const socket = cleanup.add(new SubSocket(context));
+  const socket = scope.cleanup.add(new SubSocket(scope.context));
   for (const topic of topics) socket.subscribe(bytes(topic));
   return socket;
 }
@@ -47,7 +33,7 @@ describe.each([
   ["inproc", () => uniqueInprocEndpoint()],
 ])("PUB / SUB over %s", (_name, endpoint) => {
   it("delivers only messages whose first frame starts with a subscribed prefix", async () => {
-    const pub = cleanup.add(new PubSocket(context));
+    const pub = scope.cleanup.add(new PubSocket(scope.context));
     await pub.bind(endpoint());
     const s = sub("weather.", "sync");
     s.connect(pub.lastEndpoint!);
@@ -63,7 +49,7 @@ describe.each([
   });
 
   it("the empty subscription receives everything", async () => {
-    const pub = cleanup.add(new PubSocket(context));
+    const pub = scope.cleanup.add(new PubSocket(scope.context));
     await pub.bind(endpoint());
     const s = sub("");
     s.connect(pub.lastEndpoint!);
@@ -74,7 +60,7 @@ describe.each([
   });
 
   it("counts subscriptions: subscribing twice needs two unsubscribes", async () => {
-    const pub = cleanup.add(new PubSocket(context));
+    const pub = scope.cleanup.add(new PubSocket(scope.context));
     await pub.bind(endpoint());
     const s = sub("A", "A", "sync");
     s.connect(pub.lastEndpoint!);
@@ -94,7 +80,7 @@ describe.each([
   });
 
   it("fans out to every matching subscriber", async () => {
-    const pub = cleanup.add(new PubSocket(context));
+    const pub = scope.cleanup.add(new PubSocket(scope.context));
     await pub.bind(endpoint());
     const a = sub("a", "sync");
     const b = sub("b", "sync");
@@ -115,13 +101,13 @@ describe.each([
 
 describe("PUB", () => {
   it("never blocks: send returns true with no subscriber at all", () => {
-    const pub = cleanup.add(new PubSocket(context));
+    const pub = scope.cleanup.add(new PubSocket(scope.context));
     expect(pub.writable).toBe(true);
     expect(pub.send(message("nobody listens"))).toBe(true);
   });
 
   it("drops messages for a subscriber at its mark (send still succeeds)", async () => {
-    const pub = cleanup.add(new PubSocket(context));
+    const pub = scope.cleanup.add(new PubSocket(scope.context));
     pub.options.sendHighWaterMark = 2;
     await pub.bind(TCP_ANY);
     const s = sub("", "sync");
@@ -135,7 +121,7 @@ describe("PUB", () => {
 
 describe("XPUB", () => {
   it("passes each new subscription up once, and cancels when the last one goes", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     await xpub.bind(TCP_ANY);
     const a = sub("T");
     const b = sub("T", "b-is-in");
@@ -153,7 +139,7 @@ describe("XPUB", () => {
   });
 
   it("with verbose, passes every subscription up", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     xpub.options.verbose = true;
     await xpub.bind(TCP_ANY);
     const a = sub("T");
@@ -165,10 +151,10 @@ describe("XPUB", () => {
   });
 
   it("synthesizes cancels for a subscriber that disconnects", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     const events = watch(xpub);
     await xpub.bind(TCP_ANY);
-    const s = new SubSocket(context);
+    const s = new SubSocket(scope.context);
     s.subscribe(bytes("gone"));
     s.subscribe(bytes("also"));
     s.connect(xpub.lastEndpoint!);
@@ -182,7 +168,7 @@ describe("XPUB", () => {
   });
 
   it("sends the welcome message to each new subscriber", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     xpub.options.welcomeMessage = bytes("WELCOME");
     await xpub.bind(TCP_ANY);
     const s = sub("WELCOME");
@@ -191,7 +177,7 @@ describe("XPUB", () => {
   });
 
   it("with noDrop, send returns false at a subscriber's mark instead of dropping", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     xpub.options.noDrop = true;
     xpub.options.sendHighWaterMark = 2;
     await xpub.bind(TCP_ANY);
@@ -209,10 +195,10 @@ describe("XPUB", () => {
   });
 
   it("with invertMatching, sends to subscribers whose prefixes do not match", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     xpub.options.invertMatching = true;
     await xpub.bind(TCP_ANY);
-    const s = cleanup.add(new SubSocket(context));
+    const s = scope.cleanup.add(new SubSocket(scope.context));
     s.options.invertMatching = true;
     s.subscribe(bytes("A"));
     s.connect(xpub.lastEndpoint!);
@@ -225,9 +211,9 @@ describe("XPUB", () => {
   });
 
   it("passes other upstream messages up as they are", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     await xpub.bind(TCP_ANY);
-    const xsub = cleanup.add(new XSubSocket(context));
+    const xsub = scope.cleanup.add(new XSubSocket(scope.context));
     xsub.connect(xpub.lastEndpoint!);
     xsub.send(message("not", "a subscription"));
     xsub.send([Uint8Array.of(2, 0x41)]);
@@ -236,7 +222,7 @@ describe("XPUB", () => {
   });
 
   it("with manual, passes subscriptions up without applying them", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     xpub.options.manual = true;
     xpub.options.verbose = true;
     await xpub.bind(TCP_ANY);
@@ -250,10 +236,10 @@ describe("XPUB", () => {
 
 describe("XSUB", () => {
   it("sends subscriptions upstream, and resends them after a reconnect", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     await xpub.bind(TCP_ANY);
     const address = xpub.lastEndpoint!;
-    const xsub = cleanup.add(new XSubSocket(context));
+    const xsub = scope.cleanup.add(new XSubSocket(scope.context));
     xsub.options.reconnectInterval = 20;
     const events = watch(xsub);
     xsub.connect(address);
@@ -266,7 +252,7 @@ describe("XSUB", () => {
     xpub.options.linger = 0;
     await xpub.close();
     await events.next("disconnect");
-    const again = cleanup.add(new XPubSocket(context));
+    const again = scope.cleanup.add(new XPubSocket(scope.context));
     await again.bind(address);
     await events.next("handshake");
     await events.next("handshake");
@@ -275,10 +261,10 @@ describe("XSUB", () => {
   });
 
   it("sends every subscribe upstream but only the last cancel", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     xpub.options.verboser = true;
     await xpub.bind(TCP_ANY);
-    const xsub = cleanup.add(new XSubSocket(context));
+    const xsub = scope.cleanup.add(new XSubSocket(scope.context));
     xsub.connect(xpub.lastEndpoint!);
     xsub.send(subscription(1, bytes("T")));
     xsub.send(subscription(1, bytes("T")));
@@ -289,9 +275,9 @@ describe("XSUB", () => {
   });
 
   it("filters received messages by its subscriptions", async () => {
-    const xpub = cleanup.add(new XPubSocket(context));
+    const xpub = scope.cleanup.add(new XPubSocket(scope.context));
     await xpub.bind(TCP_ANY);
-    const xsub = cleanup.add(new XSubSocket(context));
+    const xsub = scope.cleanup.add(new XSubSocket(scope.context));
     xsub.connect(xpub.lastEndpoint!);
     xsub.send(subscription(1, bytes("yes")));
     await receiveWithin(xpub);

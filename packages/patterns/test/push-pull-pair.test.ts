@@ -1,8 +1,6 @@
-/** PUSH / PULL (RFC 30), PAIR (RFC 31), and the operations a type does not support. */
-import type { Context } from "@zmtp/core";
 import { isZmqError } from "@zmtp/spec";
 import { uniqueInprocEndpoint } from "@zmtp/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   PairSocket,
   PubSocket,
@@ -14,11 +12,10 @@ import {
   XSubSocket,
 } from "../src/index";
 import {
-  Cleanup,
   collect,
   connected,
-  makeContext,
   message,
+  perTestScope,
   receiveMany,
   receiveWithin,
   sendWithin,
@@ -30,27 +27,16 @@ import {
   watch,
 } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 describe.each([
   ["tcp", () => TCP_ANY],
   ["inproc", () => uniqueInprocEndpoint()],
 ])("PUSH / PULL over %s", (_name, endpoint) => {
   it("round-robins to three PULLs", async () => {
-    const pulls = [0, 1, 2].map(() => cleanup.add(new PullSocket(context)));
+    const pulls = [0, 1, 2].map(() => scope.cleanup.add(new PullSocket(scope.context)));
     for (const pull of pulls) await pull.bind(endpoint());
-    const push = cleanup.add(new PushSocket(context));
+    const push = scope.cleanup.add(new PushSocket(scope.context));
     for (const pull of pulls) await connected(push, pull.lastEndpoint!);
     for (let index = 0; index < 9; index++) expect(push.send(message(`m${index}`))).toBe(true);
     const got = await Promise.all(pulls.map((pull) => receiveMany(pull, 3)));
@@ -62,9 +48,9 @@ describe.each([
   });
 
   it("fair-queues at the PULL", async () => {
-    const pull = cleanup.add(new PullSocket(context));
+    const pull = scope.cleanup.add(new PullSocket(scope.context));
     await pull.bind(endpoint());
-    const pushes = [0, 1].map(() => cleanup.add(new PushSocket(context)));
+    const pushes = [0, 1].map(() => scope.cleanup.add(new PushSocket(scope.context)));
     for (const push of pushes) await connected(push, pull.lastEndpoint!);
     for (const [index, push] of pushes.entries()) {
       for (let n = 1; n <= 3; n++) push.send(message(`${"ab"[index]}${n}`));
@@ -79,12 +65,12 @@ describe.each([
 
 describe("PUSH", () => {
   it("skips a PULL that stopped reading and keeps the others fed", async () => {
-    const stuck = cleanup.add(new PullSocket(context));
+    const stuck = scope.cleanup.add(new PullSocket(scope.context));
     stuck.options.receiveHighWaterMark = 1;
-    const busy = cleanup.add(new PullSocket(context));
+    const busy = scope.cleanup.add(new PullSocket(scope.context));
     await stuck.bind(uniqueInprocEndpoint());
     await busy.bind(uniqueInprocEndpoint());
-    const push = cleanup.add(new PushSocket(context));
+    const push = scope.cleanup.add(new PushSocket(scope.context));
     push.options.sendHighWaterMark = 1;
     await connected(push, stuck.lastEndpoint!);
     await connected(push, busy.lastEndpoint!);
@@ -102,9 +88,9 @@ describe("PUSH", () => {
   });
 
   it("waits (send returns false) when every peer is at its mark, and never drops", async () => {
-    const push = cleanup.add(new PushSocket(context));
+    const push = scope.cleanup.add(new PushSocket(scope.context));
     push.options.sendHighWaterMark = 1;
-    const pulls = [0, 1].map(() => cleanup.add(new PullSocket(context)));
+    const pulls = [0, 1].map(() => scope.cleanup.add(new PullSocket(scope.context)));
     for (const pull of pulls) await pull.bind(TCP_ANY);
     for (const pull of pulls) await connected(push, pull.lastEndpoint!);
     // Synchronously: each pipe holds one until the engines run.
@@ -120,9 +106,9 @@ describe("PUSH", () => {
 
 describe("PAIR", () => {
   it("talks both ways with its one peer", async () => {
-    const a = cleanup.add(new PairSocket(context));
+    const a = scope.cleanup.add(new PairSocket(scope.context));
     await a.bind(TCP_ANY);
-    const b = cleanup.add(new PairSocket(context));
+    const b = scope.cleanup.add(new PairSocket(scope.context));
     await connected(b, a.lastEndpoint!);
     a.send(message("to b"));
     b.send(message("to a"));
@@ -131,13 +117,13 @@ describe("PAIR", () => {
   });
 
   it("refuses a second peer and keeps the first", async () => {
-    const a = cleanup.add(new PairSocket(context));
+    const a = scope.cleanup.add(new PairSocket(scope.context));
     const events = watch(a);
     await a.bind(TCP_ANY);
-    const first = cleanup.add(new PairSocket(context));
+    const first = scope.cleanup.add(new PairSocket(scope.context));
     await connected(first, a.lastEndpoint!);
     await events.next("handshake");
-    const second = cleanup.add(new PairSocket(context));
+    const second = scope.cleanup.add(new PairSocket(scope.context));
     second.options.reconnectInterval = 10_000;
     second.connect(a.lastEndpoint!);
     second.send(message("from second"));
@@ -150,7 +136,7 @@ describe("PAIR", () => {
   });
 
   it("send waits (false) with no peer", () => {
-    const a = cleanup.add(new PairSocket(context));
+    const a = scope.cleanup.add(new PairSocket(scope.context));
     expect(a.writable).toBe(false);
     expect(a.send(message("x"))).toBe(false);
   });
@@ -158,12 +144,12 @@ describe("PAIR", () => {
 
 describe("ENOTSUP", () => {
   it.each([
-    ["PUSH receive", () => new PushSocket(context), "receive"],
-    ["PUB receive", () => new PubSocket(context), "receive"],
-    ["PULL send", () => new PullSocket(context), "send"],
-    ["SUB send", () => new SubSocket(context), "send"],
+    ["PUSH receive", () => new PushSocket(scope.context), "receive"],
+    ["PUB receive", () => new PubSocket(scope.context), "receive"],
+    ["PULL send", () => new PullSocket(scope.context), "send"],
+    ["SUB send", () => new SubSocket(scope.context), "send"],
   ] as const)("%s", (_name, make, operation) => {
-    const socket = cleanup.add(make());
+    const socket = scope.cleanup.add(make());
     const error = thrown(() =>
       operation === "send" ? socket.send(message("x")) : socket.receive(),
     );
@@ -171,8 +157,8 @@ describe("ENOTSUP", () => {
   });
 
   it("XPUB receives and XSUB sends, unlike PUB and SUB", () => {
-    expect(cleanup.add(new XPubSocket(context)).receive()).toBeUndefined();
-    expect(cleanup.add(new XSubSocket(context)).send(message("x"))).toBe(true);
-    expect(cleanup.add(new RepSocket(context)).receive()).toBeUndefined();
+    expect(scope.cleanup.add(new XPubSocket(scope.context)).receive()).toBeUndefined();
+    expect(scope.cleanup.add(new XSubSocket(scope.context)).send(message("x"))).toBe(true);
+    expect(scope.cleanup.add(new RepSocket(scope.context)).receive()).toBeUndefined();
   });
 });

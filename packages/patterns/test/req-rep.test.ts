@@ -1,16 +1,13 @@
-/** REQ and REP (RFC 28): lockstep, envelopes, correlate / relaxed, and who replies get to. */
-import type { Context } from "@zmtp/core";
 import { isZmqError } from "@zmtp/spec";
 import { uniqueInprocEndpoint } from "@zmtp/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DealerSocket, RepSocket, ReqSocket, RouterSocket } from "../src/index";
 import {
   bytes,
-  Cleanup,
   collect,
   connected,
-  makeContext,
   message,
+  perTestScope,
   receiveWithin,
   TCP_ANY,
   texts,
@@ -18,27 +15,16 @@ import {
   watch,
 } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 describe.each([
   ["tcp", () => TCP_ANY],
   ["inproc", () => uniqueInprocEndpoint()],
 ])("REQ / REP over %s", (_name, endpoint) => {
   it("runs in lockstep; out-of-turn calls are EFSM", async () => {
-    const rep = cleanup.add(new RepSocket(context));
+    const rep = scope.cleanup.add(new RepSocket(scope.context));
     await rep.bind(endpoint());
-    const req = cleanup.add(new ReqSocket(context));
+    const req = scope.cleanup.add(new ReqSocket(scope.context));
     req.connect(rep.lastEndpoint!);
 
     expect(
@@ -89,10 +75,10 @@ describe.each([
   });
 
   it("REP sends each reply back to the REQ that asked", async () => {
-    const rep = cleanup.add(new RepSocket(context));
+    const rep = scope.cleanup.add(new RepSocket(scope.context));
     await rep.bind(endpoint());
-    const one = cleanup.add(new ReqSocket(context));
-    const two = cleanup.add(new ReqSocket(context));
+    const one = scope.cleanup.add(new ReqSocket(scope.context));
+    const two = scope.cleanup.add(new ReqSocket(scope.context));
     one.connect(rep.lastEndpoint!);
     two.connect(rep.lastEndpoint!);
     one.send(message("from one"));
@@ -108,9 +94,11 @@ describe.each([
 
 describe("REQ", () => {
   it("load-balances requests across REPs", async () => {
-    const reps = [new RepSocket(context), new RepSocket(context)].map((rep) => cleanup.add(rep));
+    const reps = [new RepSocket(scope.context), new RepSocket(scope.context)].map((rep) =>
+      scope.cleanup.add(rep),
+    );
     for (const rep of reps) await rep.bind(TCP_ANY);
-    const req = cleanup.add(new ReqSocket(context));
+    const req = scope.cleanup.add(new ReqSocket(scope.context));
     for (const rep of reps) await connected(req, rep.lastEndpoint!);
     const served: number[] = [];
     for (let round = 0; round < 4; round++) {
@@ -127,11 +115,11 @@ describe("REQ", () => {
   });
 
   it("drops replies from peers other than the one asked, and replies without a delimiter", async () => {
-    const asked = cleanup.add(new RouterSocket(context));
-    const other = cleanup.add(new RouterSocket(context));
+    const asked = scope.cleanup.add(new RouterSocket(scope.context));
+    const other = scope.cleanup.add(new RouterSocket(scope.context));
     await asked.bind(TCP_ANY);
     await other.bind(TCP_ANY);
-    const req = cleanup.add(new ReqSocket(context));
+    const req = scope.cleanup.add(new ReqSocket(scope.context));
     req.options.routingId = bytes("req");
     await connected(req, asked.lastEndpoint!);
     await connected(req, other.lastEndpoint!);
@@ -145,9 +133,9 @@ describe("REQ", () => {
   });
 
   it("with correlate, requests carry an id and only the matching reply is taken", async () => {
-    const router = cleanup.add(new RouterSocket(context));
+    const router = scope.cleanup.add(new RouterSocket(scope.context));
     await router.bind(TCP_ANY);
-    const req = cleanup.add(new ReqSocket(context));
+    const req = scope.cleanup.add(new ReqSocket(scope.context));
     req.options.correlate = true;
     req.options.relaxed = true;
     await connected(req, router.lastEndpoint!);
@@ -171,9 +159,9 @@ describe("REQ", () => {
   });
 
   it("without relaxed, a second request is EFSM even with correlate", async () => {
-    const router = cleanup.add(new RouterSocket(context));
+    const router = scope.cleanup.add(new RouterSocket(scope.context));
     await router.bind(TCP_ANY);
-    const req = cleanup.add(new ReqSocket(context));
+    const req = scope.cleanup.add(new ReqSocket(scope.context));
     req.options.correlate = true;
     await connected(req, router.lastEndpoint!);
     req.send(message("q1"));
@@ -186,9 +174,9 @@ describe("REQ", () => {
   });
 
   it("relaxed without correlate accepts the reply of either request", async () => {
-    const router = cleanup.add(new RouterSocket(context));
+    const router = scope.cleanup.add(new RouterSocket(scope.context));
     await router.bind(TCP_ANY);
-    const req = cleanup.add(new ReqSocket(context));
+    const req = scope.cleanup.add(new ReqSocket(scope.context));
     req.options.relaxed = true;
     await connected(req, router.lastEndpoint!);
     req.send(message("q1"));
@@ -201,7 +189,7 @@ describe("REQ", () => {
   });
 
   it("send waits (returns false) with no peer", () => {
-    const req = cleanup.add(new ReqSocket(context));
+    const req = scope.cleanup.add(new ReqSocket(scope.context));
     expect(req.writable).toBe(false);
     expect(req.send(message("nobody"))).toBe(false);
     // A failed send leaves REQ ready to send, not waiting for a reply.
@@ -216,9 +204,9 @@ describe("REQ", () => {
 
 describe("REP", () => {
   it("restores a multi-hop envelope on the reply", async () => {
-    const rep = cleanup.add(new RepSocket(context));
+    const rep = scope.cleanup.add(new RepSocket(scope.context));
     await rep.bind(TCP_ANY);
-    const dealer = cleanup.add(new DealerSocket(context));
+    const dealer = scope.cleanup.add(new DealerSocket(scope.context));
     await connected(dealer, rep.lastEndpoint!);
     // What a ROUTER → DEALER → REP chain delivers: two routing ids, the delimiter, the body.
     dealer.send(message("hop-2", "hop-1", "", "request", "part 2"));
@@ -228,9 +216,9 @@ describe("REP", () => {
   });
 
   it("keeps empty body frames after the delimiter as body", async () => {
-    const rep = cleanup.add(new RepSocket(context));
+    const rep = scope.cleanup.add(new RepSocket(scope.context));
     await rep.bind(TCP_ANY);
-    const dealer = cleanup.add(new DealerSocket(context));
+    const dealer = scope.cleanup.add(new DealerSocket(scope.context));
     await connected(dealer, rep.lastEndpoint!);
     dealer.send(message("", "", "x"));
     expect(texts(await receiveWithin(rep))).toEqual(["", "x"]);
@@ -239,9 +227,9 @@ describe("REP", () => {
   });
 
   it("drops messages without a delimiter", async () => {
-    const rep = cleanup.add(new RepSocket(context));
+    const rep = scope.cleanup.add(new RepSocket(scope.context));
     await rep.bind(TCP_ANY);
-    const dealer = cleanup.add(new DealerSocket(context));
+    const dealer = scope.cleanup.add(new DealerSocket(scope.context));
     await connected(dealer, rep.lastEndpoint!);
     dealer.send(message("no", "delimiter"));
     dealer.send(message("", "proper"));
@@ -252,10 +240,10 @@ describe("REP", () => {
   });
 
   it("a reply to a peer that went away is dropped without an error", async () => {
-    const rep = cleanup.add(new RepSocket(context));
+    const rep = scope.cleanup.add(new RepSocket(scope.context));
     const repEvents = watch(rep);
     await rep.bind(TCP_ANY);
-    const dealer = new DealerSocket(context);
+    const dealer = new DealerSocket(scope.context);
     await connected(dealer, rep.lastEndpoint!);
     dealer.send(message("", "bye"));
     await receiveWithin(rep);

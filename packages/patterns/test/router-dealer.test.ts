@@ -1,15 +1,14 @@
 /** DEALER and ROUTER (RFC 28): round robin, fair queueing, routing ids, mandatory, handover. */
-import type { Context, SocketBase } from "@zmtp/core";
+import type { SocketBase } from "@zmtp/core";
 import { isZmqError } from "@zmtp/spec";
 import { uniqueInprocEndpoint } from "@zmtp/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DealerSocket, RouterSocket } from "../src/index";
 import {
   bytes,
-  Cleanup,
   collect,
-  makeContext,
   message,
+  perTestScope,
   receiveMany,
   receiveWithin,
   TCP_ANY,
@@ -20,18 +19,7 @@ import {
   watch,
 } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 async function connected<T extends SocketBase>(
   socket: T,
@@ -45,11 +33,11 @@ async function connected<T extends SocketBase>(
 }
 
 function router(): RouterSocket {
-  return cleanup.add(new RouterSocket(context));
+  return scope.cleanup.add(new RouterSocket(scope.context));
 }
 
 function dealer(routingId?: string): DealerSocket {
-  const socket = cleanup.add(new DealerSocket(context));
+  const socket = scope.cleanup.add(new DealerSocket(scope.context));
   if (routingId !== undefined) socket.options.routingId = bytes(routingId);
   return socket;
 }
@@ -234,7 +222,7 @@ describe("ROUTER", () => {
     r.options.mandatory = true;
     const events = watch(r);
     await r.bind(TCP_ANY);
-    const d = new DealerSocket(context);
+    const d = new DealerSocket(scope.context);
     d.options.routingId = bytes("gone");
     await connected(d, r.lastEndpoint!);
     expect(r.send(message("gone", "hello"))).toBe(true);

@@ -1,28 +1,15 @@
-/** Failing test that shows a ROUTER deviation from libzmq (see the report). */
-import type { Context } from "@zmtp/core";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { DealerSocket, RouterSocket } from "../src/index";
-import { bytes, Cleanup, collect, makeContext, message, TCP_ANY, texts, watch } from "./helpers";
+import { bytes, collect, message, perTestScope, TCP_ANY, texts, watch } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 // libzmq's router_t::xsend silently drops a routing id sent without a following frame; zmtp used
 // to turn it into an empty message for the peer.
 it("a message that is only a routing id is dropped, not sent as an empty message", async () => {
-  const router = cleanup.add(new RouterSocket(context));
+  const router = scope.cleanup.add(new RouterSocket(scope.context));
   await router.bind(TCP_ANY);
-  const dealer = cleanup.add(new DealerSocket(context));
+  const dealer = scope.cleanup.add(new DealerSocket(scope.context));
   dealer.options.routingId = bytes("d");
   const events = watch(dealer);
   dealer.connect(router.lastEndpoint!);

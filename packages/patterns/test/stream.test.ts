@@ -1,15 +1,13 @@
 /** STREAM (zmq_socket(3)): raw tcp with a plain node:net peer on the other side. */
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
-import type { Context } from "@zmtp/core";
 import { isZmqError } from "@zmtp/spec";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StreamSocket } from "../src/index";
 import {
   bytes,
-  Cleanup,
   hostPort,
-  makeContext,
   message,
+  perTestScope,
   receiveWithin,
   TCP_ANY,
   text,
@@ -17,18 +15,7 @@ import {
   watch,
 } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 /** A node:net client that records what it reads and when the server closes it. */
 class Client {
@@ -81,9 +68,9 @@ class Client {
 
 describe("STREAM bound, node:net client", () => {
   it("notifies the connect, delivers data with the id, writes raw bytes back", async () => {
-    const stream = cleanup.add(new StreamSocket(context));
+    const stream = scope.cleanup.add(new StreamSocket(scope.context));
     await stream.bind(TCP_ANY);
-    const client = cleanup.add(await Client.connect(stream.lastEndpoint!));
+    const client = scope.cleanup.add(await Client.connect(stream.lastEndpoint!));
 
     const [id, empty] = await receiveWithin(stream);
     expect(id!.length).toBe(5);
@@ -106,10 +93,10 @@ describe("STREAM bound, node:net client", () => {
   });
 
   it("[id, ''] closes that connection; the disconnect shows as [id, '']", async () => {
-    const stream = cleanup.add(new StreamSocket(context));
+    const stream = scope.cleanup.add(new StreamSocket(scope.context));
     const events = watch(stream);
     await stream.bind(TCP_ANY);
-    const client = cleanup.add(await Client.connect(stream.lastEndpoint!));
+    const client = scope.cleanup.add(await Client.connect(stream.lastEndpoint!));
     const [id] = await receiveWithin(stream);
     stream.send([id!, bytes("bye")]);
     stream.send([id!, new Uint8Array(0)]);
@@ -129,7 +116,7 @@ describe("STREAM bound, node:net client", () => {
   });
 
   it("reports a client that goes away as [id, '']", async () => {
-    const stream = cleanup.add(new StreamSocket(context));
+    const stream = scope.cleanup.add(new StreamSocket(scope.context));
     await stream.bind(TCP_ANY);
     const client = await Client.connect(stream.lastEndpoint!);
     const [id] = await receiveWithin(stream);
@@ -140,11 +127,11 @@ describe("STREAM bound, node:net client", () => {
   });
 
   it("gives each client its own id", async () => {
-    const stream = cleanup.add(new StreamSocket(context));
+    const stream = scope.cleanup.add(new StreamSocket(scope.context));
     await stream.bind(TCP_ANY);
-    const one = cleanup.add(await Client.connect(stream.lastEndpoint!));
+    const one = scope.cleanup.add(await Client.connect(stream.lastEndpoint!));
     const [idOne] = await receiveWithin(stream);
-    const two = cleanup.add(await Client.connect(stream.lastEndpoint!));
+    const two = scope.cleanup.add(await Client.connect(stream.lastEndpoint!));
     const [idTwo] = await receiveWithin(stream);
     expect([...idOne!]).not.toEqual([...idTwo!]);
     stream.send([idTwo!, bytes("two")]);
@@ -154,7 +141,7 @@ describe("STREAM bound, node:net client", () => {
   });
 
   it("EHOSTUNREACH for an unknown id", () => {
-    const stream = cleanup.add(new StreamSocket(context));
+    const stream = scope.cleanup.add(new StreamSocket(scope.context));
     expect(
       isZmqError(
         thrown(() => stream.send(message("nobody", "x"))),
@@ -164,10 +151,10 @@ describe("STREAM bound, node:net client", () => {
   });
 
   it("without notify, no connect message", async () => {
-    const stream = cleanup.add(new StreamSocket(context));
+    const stream = scope.cleanup.add(new StreamSocket(scope.context));
     stream.options.notify = false;
     await stream.bind(TCP_ANY);
-    const client = cleanup.add(await Client.connect(stream.lastEndpoint!));
+    const client = scope.cleanup.add(await Client.connect(stream.lastEndpoint!));
     client.socket.write("data");
     const [, data] = await receiveWithin(stream);
     expect(text(data)).toBe("data");
@@ -189,7 +176,7 @@ describe("STREAM connecting to a node:net server", () => {
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("no port");
     try {
-      const stream = cleanup.add(new StreamSocket(context));
+      const stream = scope.cleanup.add(new StreamSocket(scope.context));
       stream.connect(`tcp://127.0.0.1:${address.port}`, { routingId: bytes("srv") });
       const connectNotice = await receiveWithin(stream);
       expect(connectNotice.map(text)).toEqual(["srv", ""]);

@@ -1,32 +1,8 @@
-/**
- * Regression tests for defects found in review: each failed before its fix.
- */
-import type { Context } from "@zmtp/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { subscription, XPubSocket, XSubSocket } from "../src/index";
-import {
-  bytes,
-  Cleanup,
-  collect,
-  makeContext,
-  receiveWithin,
-  TCP_ANY,
-  text,
-  watch,
-} from "./helpers";
+import { bytes, collect, perTestScope, receiveWithin, TCP_ANY, text, watch } from "./helpers";
 
-let context: Context;
-let cleanup: Cleanup;
-
-beforeEach(() => {
-  context = makeContext();
-  cleanup = new Cleanup();
-});
-
-afterEach(async () => {
-  await cleanup.run();
-  await context.close();
-});
+const scope = perTestScope();
 
 function subscriptionText(frame: Uint8Array | undefined): string {
   if (frame === undefined) return "<none>";
@@ -39,10 +15,10 @@ describe("XSUB resends subscriptions once per reconnect", () => {
   // one cancel never removes it. libzmq's hiccup drops the queued outbound messages first
   // (session_base_t::reconnect → pipe_t::hiccup) and resends the subscription set once.
   it("a subscription made while disconnected reaches the new publisher once", async () => {
-    const first = cleanup.add(new XPubSocket(context));
+    const first = scope.cleanup.add(new XPubSocket(scope.context));
     await first.bind(TCP_ANY);
     const address = first.lastEndpoint!;
-    const xsub = cleanup.add(new XSubSocket(context));
+    const xsub = scope.cleanup.add(new XSubSocket(scope.context));
     xsub.options.reconnectInterval = 20;
     const events = watch(xsub);
     xsub.connect(address);
@@ -52,7 +28,7 @@ describe("XSUB resends subscriptions once per reconnect", () => {
     await events.next("disconnect");
 
     xsub.send(subscription(1, bytes("A")));
-    const second = cleanup.add(new XPubSocket(context));
+    const second = scope.cleanup.add(new XPubSocket(scope.context));
     second.options.verbose = true;
     await second.bind(address);
     await events.next("handshake");
@@ -62,10 +38,10 @@ describe("XSUB resends subscriptions once per reconnect", () => {
   });
 
   it("after that, one cancel removes the subscription at the publisher", async () => {
-    const first = cleanup.add(new XPubSocket(context));
+    const first = scope.cleanup.add(new XPubSocket(scope.context));
     await first.bind(TCP_ANY);
     const address = first.lastEndpoint!;
-    const xsub = cleanup.add(new XSubSocket(context));
+    const xsub = scope.cleanup.add(new XSubSocket(scope.context));
     xsub.options.reconnectInterval = 20;
     const events = watch(xsub);
     xsub.connect(address);
@@ -75,7 +51,7 @@ describe("XSUB resends subscriptions once per reconnect", () => {
     await events.next("disconnect");
 
     xsub.send(subscription(1, bytes("A")));
-    const second = cleanup.add(new XPubSocket(context));
+    const second = scope.cleanup.add(new XPubSocket(scope.context));
     await second.bind(address);
     expect(subscriptionText((await receiveWithin(second))[0])).toBe("+A");
     xsub.send(subscription(0, bytes("A")));
