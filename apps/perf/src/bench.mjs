@@ -2,11 +2,15 @@
 // The benchmark matrix: throughput and latency over tcp, ipc and inproc at 16 B, 256 B, 4 KiB and
 // 64 KiB, for zmtp, the native zeromq package and the raw node:net baseline, interleaved (each
 // cell's subjects run one after the other, in a rotating order, before the next cell), several
-// runs each. Prints medians and the ratios zmtp/native and zmtp/raw as markdown, and writes
-// them to results/latest.md (not with --quick, the CI smoke run).
+// runs each; then CURVE throughput over tcp, zmtp and native, beside zmtp without security.
+// Every run first exchanges a warm-up share of messages that is not timed, so JIT-compiled code
+// (zmtp, the raw baseline, zeromq.js's JavaScript side) is measured warm. Prints medians and the
+// ratios zmtp/native, zmtp/raw and CURVE/NULL as markdown, and writes them to
+// results/latest.md (not with --quick, the CI smoke run).
 //
 //   node src/bench.mjs [--quick] [--runs N] [--transports tcp,ipc,inproc]
-//                      [--sizes 16,256,4096,65536] [--kinds thr,lat] [--out FILE] [--scale F]
+//                      [--sizes 16,256,4096,65536] [--kinds thr,lat,curve] [--out FILE]
+//                      [--scale F]
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, release, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
@@ -15,27 +19,62 @@ import { measure, SRC } from "./harness.mjs";
 /** @typedef {import("./harness.mjs").Subject} Subject */
 /** @typedef {import("./harness.mjs").TransportName} TransportName */
 /** @typedef {import("./harness.mjs").Kind} Kind */
+/** @typedef {Kind | "curve"} Section */
 
 const SUBJECTS = /** @type {const} */ (["zmtp", "zeromq", "raw"]);
 
-/** Messages per throughput run and round trips per latency run, by size (each ~0.1-1.5 s). */
+/**
+ * Timed messages per throughput run and round trips per latency run, by size, and the untimed
+ * warm-up before them. V8 needs about a million small messages (~0.3 s) before zmtp's receive
+ * path runs optimised code; timing from the first message measured mostly that (500,000
+ * messages of 256 B: 1.9M msg/s; the same run's last 250,000: 3.5-4M msg/s).
+ * @type {Record<Section, Record<number, [number, number]>>}
+ */
 const COUNTS = {
-  thr: { 16: 1_000_000, 256: 500_000, 4096: 100_000, 65536: 10_000 },
-  lat: { 16: 10_000, 256: 10_000, 4096: 10_000, 65536: 4_000 },
+  thr: {
+    16: [2_000_000, 1_000_000],
+    256: [1_000_000, 1_000_000],
+    4096: [300_000, 200_000],
+    65536: [30_000, 10_000],
+  },
+  lat: {
+    16: [50_000, 20_000],
+    256: [50_000, 20_000],
+    4096: [50_000, 20_000],
+    65536: [10_000, 4_000],
+  },
+  curve: {
+    16: [300_000, 100_000],
+    256: [300_000, 100_000],
+    4096: [100_000, 30_000],
+    65536: [5_000, 2_000],
+  },
 };
+/** @type {Record<Section, Record<number, [number, number]>>} */
 const QUICK_COUNTS = {
-  thr: { 16: 2_000, 256: 2_000, 4096: 1_000, 65536: 200 },
-  lat: { 16: 200, 256: 200, 4096: 200, 65536: 100 },
+  thr: { 16: [2_000, 100], 256: [2_000, 100], 4096: [1_000, 100], 65536: [200, 10] },
+  lat: { 16: [200, 10], 256: [200, 10], 4096: [200, 10], 65536: [100, 10] },
+  curve: { 16: [500, 10], 256: [500, 10], 4096: [200, 10], 65536: [50, 5] },
 };
+
+/**
+ * @typedef {object} Cell
+ * @property {Kind} kind
+ * @property {TransportName} transport
+ * @property {number} size
+ * @property {number} count
+ * @property {number} warmup
+ * @property {boolean} curve CURVE security (the "curve" section: throughput over tcp)
+ */
 
 /** @param {string[]} argv */
 function parseOptions(argv) {
   const options = {
     quick: false,
-    runs: 5,
+    runs: 3,
     transports: /** @type {TransportName[]} */ (["tcp", "ipc", "inproc"]),
     sizes: [16, 256, 4096, 65536],
-    kinds: /** @type {Kind[]} */ (["thr", "lat"]),
+    kinds: /** @type {Section[]} */ (["thr", "lat", "curve"]),
     out: /** @type {string | undefined} */ (undefined),
     scale: 1,
   };
@@ -54,7 +93,7 @@ function parseOptions(argv) {
     } else if (arg === "--transports") {
       options.transports = /** @type {TransportName[]} */ (value().split(","));
     } else if (arg === "--sizes") options.sizes = value().split(",").map(Number);
-    else if (arg === "--kinds") options.kinds = /** @type {Kind[]} */ (value().split(","));
+    else if (arg === "--kinds") options.kinds = /** @type {Section[]} */ (value().split(","));
     else if (arg === "--out") options.out = value();
     else if (arg === "--scale") options.scale = Number(value());
     else throw new Error(`Unknown option ${arg}`);
@@ -77,6 +116,11 @@ function median(values) {
 /** @param {number} size */
 function sizeLabel(size) {
   return size >= 1024 && size % 1024 === 0 ? `${size / 1024} KiB` : `${size} B`;
+}
+
+/** @param {Cell} cell */
+function cellLabel(cell) {
+  return `${cell.curve ? "curve " : ""}${cell.kind} ${cell.transport} ${sizeLabel(cell.size)}`;
 }
 
 /** @param {number} value @param {number} digits */
@@ -128,13 +172,24 @@ function target(kind, transport, size, value) {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const counts = options.quick ? QUICK_COUNTS : COUNTS;
-  /** @type {{ kind: Kind, transport: TransportName, size: number, count: number }[]} */
+  /** @type {Cell[]} */
   const cells = [];
-  for (const kind of options.kinds) {
-    for (const transport of options.transports) {
+  for (const section of options.kinds) {
+    const curve = section === "curve";
+    const kind = curve ? "thr" : section;
+    // CURVE runs over tcp only: its cost is the cryptography, the same on every transport.
+    const transports = curve
+      ? options.transports.filter((name) => name === "tcp")
+      : options.transports;
+    for (const transport of transports) {
       for (const size of options.sizes) {
-        const base = counts[kind][/** @type {16} */ (size)] ?? Math.max(100, 1e7 / size);
-        cells.push({ kind, transport, size, count: Math.max(1, Math.round(base * options.scale)) });
+        const [count, warmup] = counts[section][size] ?? [
+          Math.max(100, 1e7 / size),
+          Math.max(10, 1e6 / size),
+        ];
+        const scaled = (/** @type {number} */ value) =>
+          Math.max(1, Math.round(value * options.scale));
+        cells.push({ kind, transport, size, count: scaled(count), warmup: scaled(warmup), curve });
       }
     }
   }
@@ -146,22 +201,23 @@ async function main() {
   const retried = [];
   const key = (/** @type {object} */ cell, /** @type {Subject} */ subject) =>
     `${JSON.stringify(cell)}|${subject}`;
-  const subjectsFor = (/** @type {TransportName} */ transport) =>
-    SUBJECTS.filter((subject) => !(subject === "raw" && transport === "inproc"));
-  const total =
-    options.runs * cells.reduce((sum, cell) => sum + subjectsFor(cell.transport).length, 0);
+  const subjectsFor = (/** @type {Cell} */ cell) =>
+    SUBJECTS.filter(
+      (subject) => !(subject === "raw" && (cell.transport === "inproc" || cell.curve)),
+    );
+  const total = options.runs * cells.reduce((sum, cell) => sum + subjectsFor(cell).length, 0);
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
   let done = 0;
   for (let run = 0; run < options.runs; run++) {
     for (const cell of cells) {
-      const subjects = subjectsFor(cell.transport);
+      const subjects = subjectsFor(cell);
       // Rotate the order each run so no subject always runs first (a cold or warm machine).
       const offset = run % subjects.length;
       const ordered = [...subjects.slice(offset), ...subjects.slice(0, offset)];
       for (const subject of ordered) {
         let value = Number.NaN;
-        const name = `${cell.kind} ${cell.transport} ${sizeLabel(cell.size)} ${subject}`;
+        const name = `${cellLabel(cell)} ${subject}`;
         // One retry, reported: a run can fail for reasons outside the subject (a rebuild of
         // dist/ underneath it); a real hang or crash fails twice and is listed as failed.
         for (let attempt = 0; attempt < 2 && Number.isNaN(value); attempt++) {
@@ -183,7 +239,7 @@ async function main() {
         done++;
         const unit = cell.kind === "thr" ? "msg/s" : "us";
         process.stderr.write(
-          `[${done}/${total}] ${cell.kind} ${cell.transport} ${sizeLabel(cell.size)} ${subject}: ${number(value, cell.kind === "thr" ? 0 : 2)} ${unit}\n`,
+          `[${done}/${total}] ${cellLabel(cell)} ${subject}: ${number(value, cell.kind === "thr" ? 0 : 2)} ${unit}\n`,
         );
       }
     }
@@ -222,7 +278,7 @@ function updateReadme(markdown) {
 
 /**
  * @param {ReturnType<typeof parseOptions>} options
- * @param {{ kind: Kind, transport: TransportName, size: number, count: number }[]} cells
+ * @param {Cell[]} cells
  * @param {Map<string, number[]>} results
  * @param {(cell: object, subject: Subject) => string} key
  * @param {string[]} errors
@@ -233,6 +289,12 @@ function updateReadme(markdown) {
 function render(options, cells, results, key, errors, retried, seconds, load) {
   const host = machine();
   const zeromqVersion = "6.8.0 (libzmq 4.3.5)";
+  /** @param {Cell} cell @returns {Record<Subject, number>} */
+  const medians = (cell) => ({
+    zmtp: median(results.get(key(cell, "zmtp")) ?? []),
+    zeromq: median(results.get(key(cell, "zeromq")) ?? []),
+    raw: median(results.get(key(cell, "raw")) ?? []),
+  });
   const lines = [
     "# zmtp performance",
     "",
@@ -244,37 +306,68 @@ function render(options, cells, results, key, errors, retried, seconds, load) {
     "in C++), **raw** (`node:net` with ZMTP-shaped frames, batched writes and incremental parsing: the",
     "ceiling for JavaScript on this machine; no inproc, shown as —). Every zmtp and native send is",
     "awaited. Each side of tcp and ipc runs in its own process; inproc runs both in one.",
+    "Each run first exchanges the warm-up count untimed (every subject alike), then times the count:",
+    "the figures are for warm code. A process that sends fewer messages than the warm-up sees less:",
+    "zmtp's first ~250,000 small messages run at about half the rate while V8 optimises.",
     "",
   ];
-  for (const kind of options.kinds) {
-    const kindCells = cells.filter((cell) => cell.kind === kind);
-    if (kindCells.length === 0) continue;
-    if (kind === "thr") {
+  for (const section of options.kinds) {
+    const curve = section === "curve";
+    const sectionCells = cells.filter(
+      (cell) => cell.curve === curve && (curve || cell.kind === section),
+    );
+    if (sectionCells.length === 0) continue;
+    if (section === "thr") {
       lines.push(
         "## Throughput: PUSH → PULL, messages per second (higher is better)",
         "",
-        "| transport | size | count | zmtp | native | raw | zmtp/native | zmtp/raw | target |",
+        "| transport | size | count (+ warm-up) | zmtp | native | raw | zmtp/native | zmtp/raw | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      );
+    } else if (section === "lat") {
+      lines.push(
+        "## Latency: REQ ↔ REP, one-way µs (half the mean round trip; lower is better)",
+        "",
+        "| transport | size | round trips (+ warm-up) | zmtp | native | raw | zmtp/native | zmtp/raw | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       );
     } else {
       lines.push(
-        "## Latency: REQ ↔ REP, one-way µs (half the mean round trip; lower is better)",
+        "## CURVE throughput: PUSH → PULL over tcp, messages per second (higher is better)",
         "",
-        "| transport | size | round trips | zmtp | native | raw | zmtp/native | zmtp/raw | target |",
+        "zmtp NULL is the same size's zmtp figure in the throughput table above (same run).",
+        "",
+        "| transport | size | count (+ warm-up) | zmtp CURVE | native CURVE | zmtp NULL | zmtp/native | CURVE/NULL | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       );
     }
-    for (const cell of kindCells) {
-      /** @type {Record<Subject, number>} */
-      const value = {
-        zmtp: median(results.get(key(cell, "zmtp")) ?? []),
-        zeromq: median(results.get(key(cell, "zeromq")) ?? []),
-        raw: median(results.get(key(cell, "raw")) ?? []),
-      };
-      const digits = kind === "thr" ? 0 : 2;
+    for (const cell of sectionCells) {
+      const value = medians(cell);
+      const digits = cell.kind === "thr" ? 0 : 2;
+      const counted = `${number(cell.count)} (+ ${number(cell.warmup)})`;
+      const aim = (/** @type {string | undefined} */ text) => (options.quick ? "" : (text ?? ""));
+      if (curve) {
+        const plain = cells.find(
+          (other) =>
+            !other.curve &&
+            other.kind === "thr" &&
+            other.transport === cell.transport &&
+            other.size === cell.size,
+        );
+        const nullValue = plain === undefined ? Number.NaN : medians(plain).zmtp;
+        const share = value.zmtp / nullValue;
+        const goal =
+          cell.size === 256 && Number.isFinite(share)
+            ? `≥ 0.5x NULL: ${share >= 0.5 ? "met" : "**missed**"}`
+            : undefined;
+        lines.push(
+          `| ${cell.transport} | ${sizeLabel(cell.size)} | ${counted} | ${number(value.zmtp)} | ${number(value.zeromq)} | ${Number.isFinite(nullValue) ? number(nullValue) : "—"} | ${ratio(value.zmtp / value.zeromq)} | ${ratio(share)} | ${aim(goal)} |`,
+        );
+        continue;
+      }
       const raw = cell.transport === "inproc" ? "—" : number(value.raw, digits);
       lines.push(
-        `| ${cell.transport} | ${sizeLabel(cell.size)} | ${number(cell.count)} | ${number(value.zmtp, digits)} | ${number(value.zeromq, digits)} | ${raw} | ${ratio(value.zmtp / value.zeromq)} | ${cell.transport === "inproc" ? "—" : ratio(value.zmtp / value.raw)} | ${options.quick ? "" : (target(kind, cell.transport, cell.size, value) ?? "")} |`,
+        `| ${cell.transport} | ${sizeLabel(cell.size)} | ${counted} | ${number(value.zmtp, digits)} | ${number(value.zeromq, digits)} | ${raw} | ${ratio(value.zmtp / value.zeromq)} | ${cell.transport === "inproc" ? "—" : ratio(value.zmtp / value.raw)} | ${aim(target(cell.kind, cell.transport, cell.size, value))} |`,
       );
     }
     lines.push("");

@@ -6,36 +6,86 @@
 /** @typedef {typeof import("zmtp")} Zmq */
 
 /**
- * Splits argv into positional arguments and `--impl`. Exits with a usage line when the count of
- * positional arguments is wrong, as libzmq's tools do.
+ * @typedef {object} RunOptions
+ * @property {number} [warmup] messages (throughput) or round trips (latency) exchanged before
+ *   the clock starts, so a JIT-compiled subject is measured warm; 0 by default, as in libzmq's
+ *   tools
+ * @property {boolean} [curve] CURVE security between the two sides (zmq subjects only)
+ */
+
+/**
+ * Splits argv into positional arguments, `--impl`, `--warmup N` and `--curve`. Exits with a
+ * usage line when the count of positional arguments is wrong, as libzmq's tools do.
  * @param {string[]} argv process.argv.slice(2)
  * @param {string} usage
  * @param {number | [number, number]} positional how many positional arguments the tool takes
  *   (or the least and the most)
- * @returns {{ args: string[], impl: Impl }}
+ * @returns {{ args: string[], impl: Impl, warmup: number, curve: boolean }}
  */
 export function parseArgs(argv, usage, positional) {
   /** @type {string[]} */
   const args = [];
   /** @type {Impl} */
   let impl = "zmtp";
+  let warmup = 0;
+  let curve = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = /** @type {string} */ (argv[i]);
-    if (arg === "--impl") {
-      const value = argv[++i];
+    if (arg === "--impl" || arg.startsWith("--impl=")) {
+      const value = arg === "--impl" ? argv[++i] : arg.slice("--impl=".length);
       if (value !== "zmtp" && value !== "zeromq") fail(usage);
       impl = value;
-    } else if (arg.startsWith("--impl=")) {
-      const value = arg.slice("--impl=".length);
-      if (value !== "zmtp" && value !== "zeromq") fail(usage);
-      impl = value;
+    } else if (arg === "--warmup" || arg.startsWith("--warmup=")) {
+      const value = Number(arg === "--warmup" ? argv[++i] : arg.slice("--warmup=".length));
+      if (!Number.isSafeInteger(value) || value < 0) fail(usage);
+      warmup = value;
+    } else if (arg === "--curve") {
+      curve = true;
     } else {
       args.push(arg);
     }
   }
   const [least, most] = typeof positional === "number" ? [positional, positional] : positional;
   if (args.length < least || args.length > most) fail(usage);
-  return { args, impl };
+  return { args, impl, warmup, curve };
+}
+
+/**
+ * Fixed CURVE key pairs for the perf tools (both sides of a run are separate processes, so the
+ * keys are known in advance; never use published keys for anything else). The bound side is
+ * the server.
+ */
+export const CURVE_KEYS = {
+  server: {
+    publicKey: "nx>.X}wwcZdg+?J&1#jaB0cVdZ71T(}0qmI]*GYL",
+    secretKey: "HIXE-EJd+O(23q*4X<ke9%iKr]MbV3>>aFGON?X)",
+  },
+  client: {
+    publicKey: "ooQgPI:tUCPyM(w/qsrek!p2#7JGH[nJ!OhW%ec/",
+    secretKey: "T7z1(VktL.g%M@3@8Ap5}2hnUa77Gz@xZJ./#!@R",
+  },
+};
+
+/**
+ * Socket options for one side: CURVE server options on the bound side, client options on the
+ * connecting side, nothing without CURVE.
+ * @param {boolean} curve @param {"server" | "client"} role
+ * @returns {Record<string, unknown>}
+ */
+export function securityOptions(curve, role) {
+  if (!curve) return {};
+  if (role === "server") {
+    return {
+      curveServer: true,
+      curvePublicKey: CURVE_KEYS.server.publicKey,
+      curveSecretKey: CURVE_KEYS.server.secretKey,
+    };
+  }
+  return {
+    curveServerKey: CURVE_KEYS.server.publicKey,
+    curvePublicKey: CURVE_KEYS.client.publicKey,
+    curveSecretKey: CURVE_KEYS.client.secretKey,
+  };
 }
 
 /** @param {string} usage @returns {never} */

@@ -87,20 +87,30 @@ export async function endpointFor(transport) {
 
 /**
  * One measurement: the local and remote tools as two processes (tcp, ipc) or the in-process
- * tool (inproc). Returns the parsed report.
- * @param {{ kind: Kind, transport: TransportName, subject: Subject, size: number, count: number, timeoutMs?: number }} run
+ * tool (inproc). Returns the parsed report. `warmup` messages (or round trips) go before the
+ * measured ones; `curve` runs CURVE between the two sides (zmq subjects only).
+ * @param {{ kind: Kind, transport: TransportName, subject: Subject, size: number, count: number, warmup?: number, curve?: boolean, timeoutMs?: number }} run
  */
-export async function measure({ kind, transport, subject, size, count, timeoutMs }) {
+export async function measure({ kind, transport, subject, size, count, warmup, curve, timeoutMs }) {
   const options = timeoutMs === undefined ? {} : { timeoutMs };
   const numbers = [String(size), String(count)];
+  const flags = [
+    ...(warmup === undefined || warmup === 0 ? [] : ["--warmup", String(warmup)]),
+    ...(curve === true ? ["--curve"] : []),
+  ];
+  if (curve === true && subject === "raw") throw new Error("The raw baseline has no security");
   if (transport === "inproc") {
     if (subject === "raw") throw new Error("The raw baseline has no inproc transport");
-    const output = await runNode(`inproc-${kind}.mjs`, ["--impl", subject, ...numbers], options);
+    const output = await runNode(
+      `inproc-${kind}.mjs`,
+      ["--impl", subject, ...flags, ...numbers],
+      options,
+    );
     return parseReport(output.stdout);
   }
   const endpoint = await endpointFor(transport);
   const dir = subject === "raw" ? "raw/" : "";
-  const impl = subject === "raw" ? [] : ["--impl", subject];
+  const impl = subject === "raw" ? flags : ["--impl", subject, ...flags];
   // zmq senders stay open until the receiver is done (see --hold in remote-thr.mjs); the raw
   // sender waits for the receiver to close the connection, which amounts to the same.
   const hold = kind === "thr" && subject !== "raw" ? ["--hold"] : [];

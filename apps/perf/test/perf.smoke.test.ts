@@ -31,6 +31,64 @@ describe.each(["tcp", "ipc"] as const)("%s", (transport) => {
   );
 });
 
+describe("warm-up and CURVE", () => {
+  it.each(["zmtp", "zeromq"] as const)(
+    "thr and lat over tcp with --warmup and --curve (%s)",
+    async (subject) => {
+      const thr = await measure({
+        kind: "thr",
+        transport: "tcp",
+        subject,
+        size: 256,
+        count: 500,
+        warmup: 200,
+        curve: true,
+      });
+      // The report counts only the timed messages, not the warm-up.
+      expect(thr).toMatchObject({ size: 256, count: 500 });
+      expect(thr.messagesPerSecond).toBeGreaterThan(0);
+      const lat = await measure({
+        kind: "lat",
+        transport: "tcp",
+        subject,
+        size: 16,
+        count: 50,
+        warmup: 20,
+        curve: true,
+      });
+      expect(lat).toMatchObject({ size: 16, roundtrips: 50 });
+      expect(lat.latencyUs).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "the raw baseline takes --warmup and refuses --curve",
+    async () => {
+      const thr = await measure({
+        kind: "thr",
+        transport: "ipc",
+        subject: "raw",
+        size: 16,
+        count: 300,
+        warmup: 100,
+      });
+      expect(thr).toMatchObject({ size: 16, count: 300 });
+      await expect(
+        measure({
+          kind: "thr",
+          transport: "tcp",
+          subject: "raw",
+          size: 16,
+          count: 10,
+          curve: true,
+        }),
+      ).rejects.toThrow(/no security/);
+    },
+    TIMEOUT,
+  );
+});
+
 describe("inproc", () => {
   it.each(["zmtp", "zeromq"] as const)(
     "inproc-thr and inproc-lat (%s)",

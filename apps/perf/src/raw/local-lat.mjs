@@ -4,10 +4,13 @@
 import { parseArgs, positiveInt } from "../common.mjs";
 import { acceptOne, FrameReader, FrameWriter } from "./frames.mjs";
 
-const USAGE = "raw/local-lat <bind-to> <message-size> <roundtrip-count>";
+const USAGE = "raw/local-lat [--warmup N] <bind-to> <message-size> <roundtrip-count>";
 
-/** @param {string} endpoint @param {number} size @param {number} roundtrips */
-export async function rawLocalLat(endpoint, size, roundtrips) {
+/**
+ * @param {string} endpoint @param {number} size @param {number} roundtrips
+ * @param {number} [warmup] untimed round trips the other side makes first
+ */
+export async function rawLocalLat(endpoint, size, roundtrips, warmup = 0) {
   const socket = await acceptOne(endpoint);
   const writer = new FrameWriter(socket);
   let echoed = 0;
@@ -17,7 +20,7 @@ export async function rawLocalLat(endpoint, size, roundtrips) {
       if (more) return;
       if (body.length !== size) reject(new Error(`message of incorrect size: ${body.length}`));
       writer.flush();
-      if (++echoed > roundtrips) resolve(undefined);
+      if (++echoed > warmup + roundtrips) resolve(undefined);
     });
     socket.on("data", (chunk) => reader.push(chunk));
     socket.on("error", reject);
@@ -26,8 +29,9 @@ export async function rawLocalLat(endpoint, size, roundtrips) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { args } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const { args, warmup, curve } = parseArgs(process.argv.slice(2), USAGE, 3);
+  if (curve) throw new Error("The raw baseline has no security");
   const size = positiveInt(args[1], USAGE);
   const roundtrips = positiveInt(args[2], USAGE);
-  await rawLocalLat(/** @type {string} */ (args[0]), size, roundtrips);
+  await rawLocalLat(/** @type {string} */ (args[0]), size, roundtrips, warmup);
 }

@@ -4,18 +4,22 @@
 import { parseArgs, positiveInt, throughputReport } from "../common.mjs";
 import { acceptOne, FrameReader } from "./frames.mjs";
 
-const USAGE = "raw/local-thr <bind-to> <message-size> <message-count>";
+const USAGE = "raw/local-thr [--warmup N] <bind-to> <message-size> <message-count>";
 
-/** @param {string} endpoint @param {number} size @param {number} count @returns {Promise<string>} */
-export async function rawLocalThr(endpoint, size, count) {
+/**
+ * @param {string} endpoint @param {number} size @param {number} count
+ * @param {number} [warmup] frames counted before the clock starts
+ * @returns {Promise<string>}
+ */
+export async function rawLocalThr(endpoint, size, count, warmup = 0) {
   const socket = await acceptOne(endpoint);
   return new Promise((resolve, reject) => {
     let received = 0;
     let started = 0;
     const reader = new FrameReader((body) => {
       if (body.length !== size) reject(new Error(`message of incorrect size: ${body.length}`));
-      if (received++ === 0) started = performance.now();
-      if (received === count) {
+      if (received++ === warmup) started = performance.now();
+      if (received === warmup + count) {
         const elapsed = performance.now() - started;
         socket.destroy();
         resolve(throughputReport(size, count, elapsed));
@@ -27,9 +31,10 @@ export async function rawLocalThr(endpoint, size, count) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { args } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const { args, warmup, curve } = parseArgs(process.argv.slice(2), USAGE, 3);
+  if (curve) throw new Error("The raw baseline has no security");
   const size = positiveInt(args[1], USAGE);
   const count = positiveInt(args[2], USAGE);
-  process.stdout.write(await rawLocalThr(/** @type {string} */ (args[0]), size, count));
+  process.stdout.write(await rawLocalThr(/** @type {string} */ (args[0]), size, count, warmup));
   process.exit(0);
 }

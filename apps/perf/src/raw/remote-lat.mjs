@@ -4,11 +4,14 @@
 import { latencyReport, parseArgs, payload, positiveInt } from "../common.mjs";
 import { connectRetrying, FrameReader, FrameWriter } from "./frames.mjs";
 
-const USAGE = "raw/remote-lat <connect-to> <message-size> <roundtrip-count>";
+const USAGE = "raw/remote-lat [--warmup N] <connect-to> <message-size> <roundtrip-count>";
 const DELIMITER = new Uint8Array(0);
 
-/** @param {string} endpoint @param {number} size @param {number} roundtrips */
-export async function rawRemoteLat(endpoint, size, roundtrips) {
+/**
+ * @param {string} endpoint @param {number} size @param {number} roundtrips
+ * @param {number} [warmup] untimed round trips made first
+ */
+export async function rawRemoteLat(endpoint, size, roundtrips, warmup = 0) {
   const socket = await connectRetrying(endpoint);
   const writer = new FrameWriter(socket);
   /** @type {((body: Buffer) => void) | undefined} */
@@ -29,7 +32,7 @@ export async function rawRemoteLat(endpoint, size, roundtrips) {
       writer.writeFrame(message, false);
       writer.flush();
     });
-  await roundtrip();
+  for (let i = 0; i <= warmup; i++) await roundtrip();
   const started = performance.now();
   for (let i = 0; i < roundtrips; i++) {
     const reply = await roundtrip();
@@ -41,9 +44,12 @@ export async function rawRemoteLat(endpoint, size, roundtrips) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { args } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const { args, warmup, curve } = parseArgs(process.argv.slice(2), USAGE, 3);
+  if (curve) throw new Error("The raw baseline has no security");
   const size = positiveInt(args[1], USAGE);
   const roundtrips = positiveInt(args[2], USAGE);
-  process.stdout.write(await rawRemoteLat(/** @type {string} */ (args[0]), size, roundtrips));
+  process.stdout.write(
+    await rawRemoteLat(/** @type {string} */ (args[0]), size, roundtrips, warmup),
+  );
   process.exit(0);
 }
