@@ -10,18 +10,27 @@ export function unhex(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "hex"));
 }
 
+/** The required primitives (the optional fast paths are left out, so MessageBox uses these). */
+type Primitive = "sharedKey" | "publicKey" | "seal" | "open" | "randomBytes";
+
 /** Counts calls per primitive; wraps `base`. */
 export interface CryptoSpy extends CurveCrypto {
-  readonly calls: Record<keyof CurveCrypto, number>;
+  readonly calls: Record<Primitive, number>;
   reset(): void;
 }
 
 export function spyCrypto(base: CurveCrypto = defaultCrypto): CryptoSpy {
-  const calls = { sharedKey: 0, publicKey: 0, seal: 0, open: 0, randomBytes: 0 };
+  const calls: Record<Primitive, number> = {
+    sharedKey: 0,
+    publicKey: 0,
+    seal: 0,
+    open: 0,
+    randomBytes: 0,
+  };
   return {
     calls,
     reset() {
-      for (const key of Object.keys(calls) as (keyof typeof calls)[]) calls[key] = 0;
+      for (const key of Object.keys(calls) as Primitive[]) calls[key] = 0;
     },
     sharedKey(publicKey, secretKey) {
       calls.sharedKey++;

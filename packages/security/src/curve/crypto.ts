@@ -3,12 +3,20 @@
  * so tests can count calls (to prove hostile input is refused before the expensive work) and an
  * application can swap the implementation:
  *   - X25519 from @noble/curves (constant time, fast) for crypto_box_beforenm's scalar product;
- *   - HSalsa20 and XSalsa20-Poly1305 (crypto_secretbox) from tweetnacl.
+ *   - HSalsa20 and XSalsa20-Poly1305 (crypto_secretbox) from `./secretbox` (ours, written from the
+ *     specifications and checked against NaCl's vectors and tweetnacl; 2-4x faster than tweetnacl
+ *     and with an in-place form, so a MESSAGE frame costs one allocation).
  * A NaCl box is crypto_box_beforenm followed by crypto_secretbox, so `box` = `sharedKey` + `seal`.
  * Random bytes come from globalThis.crypto.getRandomValues (Node 20, browsers, Deno, Bun).
  */
 import { x25519 } from "@noble/curves/ed25519";
-import nacl from "tweetnacl";
+import {
+  hsalsa20,
+  secretboxOpen,
+  secretboxOpenAt,
+  secretboxSeal,
+  secretboxSealInPlace,
+} from "./secretbox";
 
 export interface CurveCrypto {
   /** crypto_box_beforenm: HSalsa20 of the X25519 product (the expensive step). */
@@ -20,17 +28,33 @@ export interface CurveCrypto {
   /** crypto_secretbox_open; undefined when the MAC does not verify. */
   open(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined;
   randomBytes(length: number): Uint8Array;
+  /**
+   * Optional fast path for MESSAGE frames: crypto_secretbox in place.
+   * `buffer[offset + 16, offset + 16 + length)` holds the message and becomes the ciphertext; the
+   * MAC is written to `buffer[offset, offset + 16)`. `nonce` is read only during the call (the
+   * caller reuses it). Without this method MessageBox calls `seal`.
+   */
+  sealInPlace?(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    nonce: Uint8Array,
+    key: Uint8Array,
+  ): void;
+  /**
+   * Optional fast path for MESSAGE frames: crypto_secretbox_open of the box
+   * `buffer[offset, offset + length)` into a new array; undefined when the MAC does not verify.
+   * `nonce` is read only during the call. Without this method MessageBox calls `open`.
+   */
+  openAt?(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    nonce: Uint8Array,
+    key: Uint8Array,
+  ): Uint8Array | undefined;
 }
 
-interface NaclLowLevel {
-  crypto_core_hsalsa20(out: Uint8Array, input: Uint8Array, key: Uint8Array, c: Uint8Array): number;
-}
-
-const { lowlevel } = nacl as unknown as { lowlevel: NaclLowLevel };
-/** "expand 32-byte k", the Salsa20 constant. */
-const SIGMA = new Uint8Array([
-  101, 120, 112, 97, 110, 100, 32, 51, 50, 45, 98, 121, 116, 101, 32, 107,
-]);
 const ZERO_16 = new Uint8Array(16);
 
 function randomBytes(length: number): Uint8Array {
@@ -45,12 +69,12 @@ function randomBytes(length: number): Uint8Array {
 export const defaultCrypto: CurveCrypto = {
   sharedKey(publicKey, secretKey) {
     const shared = x25519.getSharedSecret(secretKey, publicKey);
-    const key = new Uint8Array(32);
-    lowlevel.crypto_core_hsalsa20(key, ZERO_16, shared, SIGMA);
-    return key;
+    return hsalsa20(shared, ZERO_16);
   },
   publicKey: (secretKey) => x25519.getPublicKey(secretKey),
-  seal: (message, nonce, key) => nacl.secretbox(message, nonce, key),
-  open: (box, nonce, key) => nacl.secretbox.open(box, nonce, key) ?? undefined,
+  seal: secretboxSeal,
+  open: secretboxOpen,
+  sealInPlace: secretboxSealInPlace,
+  openAt: secretboxOpenAt,
   randomBytes,
 };

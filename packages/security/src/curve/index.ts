@@ -17,9 +17,22 @@ export { CurveClient } from "./curve-client";
 export { CurveServer, type CurveServerShared } from "./curve-server";
 export { MessageBox, MessageBoxError } from "./message-box";
 export { nonce, PeerNonce, PREFIX, ShortNonce } from "./nonce";
+export {
+  HSALSA20_INPUT_SIZE,
+  hsalsa20,
+  poly1305Tag,
+  SECRETBOX_KEY_SIZE,
+  SECRETBOX_MAC_SIZE,
+  SECRETBOX_NONCE_SIZE,
+  secretboxOpen,
+  secretboxOpenAt,
+  secretboxSeal,
+  secretboxSealInPlace,
+  secretboxSealInto,
+} from "./secretbox";
 
 export interface CurveOptions {
-  /** The primitives (defaults: @noble/curves X25519 and tweetnacl). */
+  /** The primitives (defaults: @noble/curves X25519 and our XSalsa20-Poly1305, `./secretbox`). */
   readonly crypto?: CurveCrypto;
   /** Cookie key rotation (RFC 26: about 60 s) and the clock. */
   readonly cookie?: CookieOptions;

@@ -6,16 +6,25 @@
  *
  * A box that fails to open, a nonce not above the last one (a replay) or a short frame throws
  * EPROTO, and the engine drops the connection; no ERROR is sent (RFC 26: "MUST NOT").
+ *
+ * Cost per frame: encode makes one array, the final frame, writes the header, the flags and the
+ * body into it and seals it in place (`CurveCrypto.sealInPlace`); decode opens the box where it
+ * lies into one new plaintext array (`CurveCrypto.openAt`) and returns a view past the flags.
+ * A CurveCrypto without those methods goes through `seal` / `open` with the same bytes.
  */
 import type { WireFrame } from "@zmtp/spec";
 import { ZmqError } from "@zmtp/spec";
 import type { CurveCrypto } from "./crypto";
-import { nonce, type PeerNonce, SHORT_NONCE_SIZE, type ShortNonce } from "./nonce";
+import { NONCE_SIZE, nonce, type PeerNonce, SHORT_NONCE_SIZE, type ShortNonce } from "./nonce";
 
 /** "\x07MESSAGE" */
 const MESSAGE = new Uint8Array([7, 77, 69, 83, 83, 65, 71, 69]);
 const HEADER = MESSAGE.length + SHORT_NONCE_SIZE;
 const MAC = 16;
+/** Where the boxed flags byte starts in a MESSAGE frame: header, then the MAC. */
+const PLAIN = HEADER + MAC;
+/** The short nonce's place in the full 24-byte nonce (after the 16-byte prefix). */
+const NONCE_TAIL = NONCE_SIZE - SHORT_NONCE_SIZE;
 const FLAG_MORE = 1;
 const FLAG_COMMAND = 2;
 
@@ -34,6 +43,10 @@ export class MessageBoxError extends ZmqError {
 }
 
 export class MessageBox {
+  /** Full nonces for the fast paths: the prefix once, the short nonce copied in per frame. */
+  private readonly encodeNonce = new Uint8Array(NONCE_SIZE);
+  private readonly decodeNonce = new Uint8Array(NONCE_SIZE);
+
   constructor(
     private readonly crypto: CurveCrypto,
     /** crypto_box_beforenm of the two transient keys. */
@@ -42,18 +55,30 @@ export class MessageBox {
     private readonly decodePrefix: Uint8Array,
     private readonly ourNonce: ShortNonce,
     private readonly peerNonce: PeerNonce,
-  ) {}
+  ) {
+    this.encodeNonce.set(encodePrefix);
+    this.decodeNonce.set(decodePrefix);
+  }
 
   encode(frame: WireFrame): WireFrame {
-    const plain = new Uint8Array(1 + frame.body.length);
-    plain[0] = (frame.more ? FLAG_MORE : 0) | (frame.command ? FLAG_COMMAND : 0);
-    plain.set(frame.body, 1);
-    const short = this.ourNonce.next();
-    const box = this.crypto.seal(plain, nonce(this.encodePrefix, short), this.key);
-    const body = new Uint8Array(HEADER + box.length);
-    body.set(MESSAGE);
-    body.set(short, MESSAGE.length);
-    body.set(box, HEADER);
+    const length = frame.body.length;
+    // "\x07MESSAGE" + short nonce + MAC + box[flags + body], built in place.
+    const body = new Uint8Array(PLAIN + 1 + length);
+    for (let index = 0; index < MESSAGE.length; index++) body[index] = MESSAGE[index]!;
+    this.ourNonce.writeTo(body, MESSAGE.length);
+    body[PLAIN] = (frame.more ? FLAG_MORE : 0) | (frame.command ? FLAG_COMMAND : 0);
+    body.set(frame.body, PLAIN + 1);
+    if (this.crypto.sealInPlace !== undefined) {
+      const full = this.encodeNonce;
+      for (let index = 0; index < SHORT_NONCE_SIZE; index++) {
+        full[NONCE_TAIL + index] = body[MESSAGE.length + index]!;
+      }
+      this.crypto.sealInPlace(body, HEADER, 1 + length, full, this.key);
+    } else {
+      const short = body.subarray(MESSAGE.length, HEADER);
+      const box = this.crypto.seal(body.subarray(PLAIN), nonce(this.encodePrefix, short), this.key);
+      body.set(box, HEADER);
+    }
     return { more: false, command: false, body };
   }
 
@@ -64,18 +89,23 @@ export class MessageBox {
         throw new MessageBoxError("ERR_ZMTP_UNEXPECTED_COMMAND", "Expected a MESSAGE command");
       }
     }
-    if (body.length < HEADER + MAC + 1) {
+    if (body.length < PLAIN + 1) {
       throw new MessageBoxError("ERR_ZMTP_MALFORMED_COMMAND_MESSAGE", "MESSAGE too short");
     }
-    const short = body.subarray(MESSAGE.length, HEADER);
-    if (!this.peerNonce.accept(short)) {
+    if (!this.peerNonce.accept(body, MESSAGE.length)) {
       throw new MessageBoxError("ERR_ZMTP_INVALID_SEQUENCE", "MESSAGE nonce replayed");
     }
-    const plain = this.crypto.open(
-      body.subarray(HEADER),
-      nonce(this.decodePrefix, short),
-      this.key,
-    );
+    let plain: Uint8Array | undefined;
+    if (this.crypto.openAt !== undefined) {
+      const full = this.decodeNonce;
+      for (let index = 0; index < SHORT_NONCE_SIZE; index++) {
+        full[NONCE_TAIL + index] = body[MESSAGE.length + index]!;
+      }
+      plain = this.crypto.openAt(body, HEADER, body.length - HEADER, full, this.key);
+    } else {
+      const short = body.subarray(MESSAGE.length, HEADER);
+      plain = this.crypto.open(body.subarray(HEADER), nonce(this.decodePrefix, short), this.key);
+    }
     if (plain === undefined) {
       throw new MessageBoxError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE box does not open");
     }

@@ -43,16 +43,27 @@ export class ShortNonce {
   /** The current value as 8 big-endian bytes; the counter then moves on. */
   next(): Uint8Array {
     const bytes = new Uint8Array(SHORT_NONCE_SIZE);
-    const view = new DataView(bytes.buffer);
-    view.setUint32(0, this.high);
-    view.setUint32(4, this.low);
-    if (this.low === 0xffff_ffff) {
+    this.writeTo(bytes, 0);
+    return bytes;
+  }
+
+  /** Writes the current value (8 bytes, big-endian) into `target` at `offset`; moves on. */
+  writeTo(target: Uint8Array, offset: number): void {
+    const { high, low } = this;
+    target[offset] = high >>> 24;
+    target[offset + 1] = high >>> 16;
+    target[offset + 2] = high >>> 8;
+    target[offset + 3] = high;
+    target[offset + 4] = low >>> 24;
+    target[offset + 5] = low >>> 16;
+    target[offset + 6] = low >>> 8;
+    target[offset + 7] = low;
+    if (low === 0xffff_ffff) {
       this.low = 0;
       this.high++;
     } else {
       this.low++;
     }
-    return bytes;
   }
 }
 
@@ -61,11 +72,24 @@ export class PeerNonce {
   private high = 0;
   private low = 0;
 
-  /** Accepts `bytes` (8, big-endian) when strictly above the last one, and records it. */
-  accept(bytes: Uint8Array): boolean {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, SHORT_NONCE_SIZE);
-    const high = view.getUint32(0);
-    const low = view.getUint32(4);
+  /**
+   * Accepts the short nonce at `bytes[offset, offset + 8)` (big-endian) when strictly above the
+   * last one, and records it.
+   */
+  accept(bytes: Uint8Array, offset = 0): boolean {
+    if (offset + SHORT_NONCE_SIZE > bytes.length) throw new RangeError("short nonce is 8 bytes");
+    const high =
+      ((bytes[offset]! << 24) |
+        (bytes[offset + 1]! << 16) |
+        (bytes[offset + 2]! << 8) |
+        bytes[offset + 3]!) >>>
+      0;
+    const low =
+      ((bytes[offset + 4]! << 24) |
+        (bytes[offset + 5]! << 16) |
+        (bytes[offset + 6]! << 8) |
+        bytes[offset + 7]!) >>>
+      0;
     if (high < this.high || (high === this.high && low <= this.low)) return false;
     this.high = high;
     this.low = low;

@@ -1,0 +1,399 @@
+/**
+ * crypto_secretbox (src/curve/secretbox.ts) against NaCl's own vector, RFC 8439's Poly1305
+ * vectors and, for random keys, nonces and lengths, tweetnacl (the implementation it replaces).
+ */
+import fc from "fast-check";
+import nacl from "tweetnacl";
+import { describe, expect, it } from "vitest";
+import { defaultCrypto } from "../src/curve/crypto";
+import { MessageBox } from "../src/curve/message-box";
+import { PeerNonce, PREFIX, ShortNonce } from "../src/curve/nonce";
+import {
+  hsalsa20,
+  poly1305Tag,
+  secretboxOpen,
+  secretboxOpenAt,
+  secretboxSeal,
+  secretboxSealInPlace,
+  secretboxSealInto,
+} from "../src/curve/secretbox";
+import { hex, spyCrypto, unhex } from "./helpers";
+
+/** Seeded, so a failure reproduces. */
+const RUNS = { seed: 0x5ec7b0c5, numRuns: 150 };
+
+// "Cryptography in NaCl" §9-10 (D. J. Bernstein), the secretbox example, as NaCl's
+// tests/secretbox.c and libsodium's test/default/secretbox.c + secretbox_easy.exp carry it.
+const FIRST_KEY = unhex("1b27556473e985d462cd51197a9a46c76009549eac6474f206c4ee0844f68389");
+const NONCE = unhex("69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37");
+const MESSAGE = unhex(
+  "be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb310e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705",
+);
+const BOX = unhex(
+  "f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c97271d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5",
+);
+/** The Poly1305 key XSalsa20 makes for that box (poly1305-donna's "nacl_key"). */
+const NACL_POLY_KEY = unhex("eea6a7251c1e72916d11c2cb214d3c252539121d8e234e652d651fa4c8cff880");
+
+interface NaclLowLevel {
+  crypto_core_hsalsa20(out: Uint8Array, input: Uint8Array, key: Uint8Array, c: Uint8Array): number;
+  crypto_onetimeauth(
+    out: Uint8Array,
+    outPosition: number,
+    message: Uint8Array,
+    position: number,
+    length: number,
+    key: Uint8Array,
+  ): number;
+  crypto_stream(
+    out: Uint8Array,
+    position: number,
+    length: number,
+    n: Uint8Array,
+    k: Uint8Array,
+  ): number;
+}
+const lowlevel = (nacl as unknown as { lowlevel: NaclLowLevel }).lowlevel;
+const SIGMA = new TextEncoder().encode("expand 32-byte k");
+
+const bytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
+const message = fc.oneof(
+  fc.uint8Array({ maxLength: 5000 }),
+  fc.uint8Array({ maxLength: 100 }),
+  fc.integer({ min: 0, max: 5000 }).map((length) => nacl.randomBytes(length)),
+);
+
+describe("secretbox: NaCl's vector", () => {
+  it("seals the 131-byte message to NaCl's box", () => {
+    expect(hex(secretboxSeal(MESSAGE, NONCE, FIRST_KEY))).toBe(hex(BOX));
+  });
+
+  it("opens NaCl's box to the message", () => {
+    expect(hex(secretboxOpen(BOX, NONCE, FIRST_KEY)!)).toBe(hex(MESSAGE));
+  });
+
+  it("seals in place at an offset, as crypto_secretbox(c, c, ...) does", () => {
+    const buffer = new Uint8Array(7 + 16 + MESSAGE.length + 5).fill(0xaa);
+    buffer.set(MESSAGE, 7 + 16);
+    secretboxSealInPlace(buffer, 7, MESSAGE.length, NONCE, FIRST_KEY);
+    expect(hex(buffer.subarray(7, 7 + BOX.length))).toBe(hex(BOX));
+    expect([...buffer.subarray(0, 7), ...buffer.subarray(7 + BOX.length)]).toEqual(
+      new Array(12).fill(0xaa),
+    );
+  });
+
+  it("derives the one-time Poly1305 key NaCl derives (first 32 keystream bytes)", () => {
+    const ciphertext = BOX.subarray(16);
+    expect(hex(poly1305Tag(ciphertext, NACL_POLY_KEY))).toBe(hex(BOX.subarray(0, 16)));
+  });
+});
+
+describe("Poly1305: RFC 8439", () => {
+  it("§2.5.2 example", () => {
+    const key = unhex("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
+    const text = new TextEncoder().encode("Cryptographic Forum Research Group");
+    expect(hex(poly1305Tag(text, key))).toBe("a8061dc1305136c6c22b8baf0c0127a9");
+  });
+
+  // Appendix A.3 vectors #5-#11: limbs and the final reduction at their edges.
+  const r = (first: string) => unhex(first.padEnd(64, "0")); // r, and s = 0
+  const vectors: [string, Uint8Array, string, string][] = [
+    ["#5 h wraps to 3", r("02"), "ff".repeat(16), "03000000000000000000000000000000"],
+    [
+      "#6 s carries out",
+      unhex(`02${"00".repeat(15)}${"ff".repeat(16)}`),
+      `02${"00".repeat(15)}`,
+      "03000000000000000000000000000000",
+    ],
+    [
+      "#7 h = 2^130 - 5 + 5",
+      r("01"),
+      `${"ff".repeat(16)}f0${"ff".repeat(15)}11${"00".repeat(15)}`,
+      "05000000000000000000000000000000",
+    ],
+    [
+      "#8 h = p exactly",
+      r("01"),
+      `${"ff".repeat(16)}fb${"fe".repeat(15)}${"01".repeat(16)}`,
+      "00000000000000000000000000000000",
+    ],
+    ["#9 h = p - 1 + ...", r("02"), `fd${"ff".repeat(15)}`, `fa${"ff".repeat(15)}`],
+    [
+      "#10 large r limbs",
+      r("0100000000000000040000000000000"),
+      "e33594d7505e43b900000000000000003394d7505e4379cd01000000000000000000000000000000000000000000000001000000000000000000000000000000",
+      "14000000000000005500000000000000",
+    ],
+    [
+      "#11 large r limbs, three blocks",
+      r("0100000000000000040000000000000"),
+      "e33594d7505e43b900000000000000003394d7505e4379cd010000000000000000000000000000000000000000000000",
+      "13000000000000000000000000000000",
+    ],
+  ];
+  for (const [name, key, text, tag] of vectors) {
+    it(name, () => {
+      expect(hex(poly1305Tag(unhex(text), key))).toBe(tag);
+    });
+  }
+
+  it("equals tweetnacl's crypto_onetimeauth for random keys and lengths", () => {
+    fc.assert(
+      fc.property(bytes(32), message, (key, text) => {
+        const expected = new Uint8Array(16);
+        lowlevel.crypto_onetimeauth(expected, 0, text, 0, text.length, key);
+        expect(hex(poly1305Tag(text, key))).toBe(hex(expected));
+      }),
+      RUNS,
+    );
+  });
+
+  it("all-ones keys and messages (largest limbs) match tweetnacl", () => {
+    const key = new Uint8Array(32).fill(0xff);
+    for (const length of [0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 1000, 4097]) {
+      const text = new Uint8Array(length).fill(0xff);
+      const expected = new Uint8Array(16);
+      lowlevel.crypto_onetimeauth(expected, 0, text, 0, length, key);
+      expect(hex(poly1305Tag(text, key)), `length ${length}`).toBe(hex(expected));
+    }
+  });
+});
+
+describe("HSalsa20", () => {
+  it("equals tweetnacl's crypto_core_hsalsa20", () => {
+    fc.assert(
+      fc.property(bytes(32), bytes(16), (key, input) => {
+        const expected = new Uint8Array(32);
+        lowlevel.crypto_core_hsalsa20(expected, input, key, SIGMA);
+        expect(hex(hsalsa20(key, input))).toBe(hex(expected));
+      }),
+      RUNS,
+    );
+  });
+
+  it("gives crypto_box_beforenm with the X25519 product (NaCl's box.before)", () => {
+    const alice = nacl.box.keyPair();
+    const bob = nacl.box.keyPair();
+    expect(hex(defaultCrypto.sharedKey(bob.publicKey, alice.secretKey))).toBe(
+      hex(nacl.box.before(bob.publicKey, alice.secretKey)),
+    );
+  });
+
+  it("refuses keys and inputs of the wrong size", () => {
+    expect(() => hsalsa20(new Uint8Array(31), new Uint8Array(16))).toThrow(RangeError);
+    expect(() => hsalsa20(new Uint8Array(32), new Uint8Array(15))).toThrow(RangeError);
+  });
+});
+
+describe("secretbox against tweetnacl", () => {
+  it("seal gives tweetnacl's bytes and open reverses it, lengths 0..5000", () => {
+    fc.assert(
+      fc.property(bytes(32), bytes(24), message, (key, nonce, text) => {
+        const box = secretboxSeal(text, nonce, key);
+        expect(hex(box)).toBe(hex(nacl.secretbox(text, nonce, key)));
+        expect(hex(secretboxOpen(box, nonce, key)!)).toBe(hex(text));
+        expect(hex(nacl.secretbox.open(box, nonce, key)!)).toBe(hex(text));
+      }),
+      RUNS,
+    );
+  });
+
+  it("every length from 0 to 300 and around the block edges up to 5000", () => {
+    const key = nacl.randomBytes(32);
+    const nonce = nacl.randomBytes(24);
+    const lengths = [...Array(301).keys()];
+    for (const edge of [511, 1024, 4095, 4096, 4097, 5000]) lengths.push(edge - 1, edge, edge + 1);
+    for (const length of lengths) {
+      const text = nacl.randomBytes(length);
+      const box = secretboxSeal(text, nonce, key);
+      expect(hex(box), `length ${length}`).toBe(hex(nacl.secretbox(text, nonce, key)));
+      expect(hex(secretboxOpen(box, nonce, key)!), `length ${length}`).toBe(hex(text));
+    }
+  });
+
+  it("keystream agrees with tweetnacl's crypto_stream past block 0 (the 64-bit counter)", () => {
+    const key = nacl.randomBytes(32);
+    const nonce = nacl.randomBytes(24);
+    const zeros = new Uint8Array(70_000);
+    const stream = new Uint8Array(32 + zeros.length);
+    lowlevel.crypto_stream(stream, 0, stream.length, nonce, key);
+    const box = secretboxSeal(zeros, nonce, key);
+    expect(hex(box.subarray(16))).toBe(hex(stream.subarray(32)));
+  });
+
+  it("seals in place and into an offset, aligned or not, with the same bytes", () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(24),
+        message,
+        fc.integer({ min: 0, max: 9 }),
+        (key, nonce, text, offset) => {
+          const expected = hex(nacl.secretbox(text, nonce, key));
+          const buffer = new Uint8Array(offset + 16 + text.length + 3).fill(0x5a);
+          buffer.set(text, offset + 16);
+          secretboxSealInPlace(buffer, offset, text.length, nonce, key);
+          expect(hex(buffer.subarray(offset, offset + 16 + text.length))).toBe(expected);
+          expect(buffer.subarray(0, offset).every((byte) => byte === 0x5a)).toBe(true);
+          expect(buffer.subarray(offset + 16 + text.length).every((byte) => byte === 0x5a)).toBe(
+            true,
+          );
+
+          const output = new Uint8Array(offset + 16 + text.length);
+          // An unaligned source: a view one byte into a larger array.
+          const source = new Uint8Array(text.length + 1);
+          source.set(text, 1);
+          secretboxSealInto(source.subarray(1), nonce, key, output, offset);
+          expect(hex(output.subarray(offset))).toBe(expected);
+
+          // Opening where the box lies, in an unaligned buffer.
+          const opened = secretboxOpenAt(buffer, offset, 16 + text.length, nonce, key);
+          expect(hex(opened!)).toBe(hex(text));
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("refuses ranges outside the buffer and wrong key or nonce sizes", () => {
+    const key = new Uint8Array(32);
+    const nonce = new Uint8Array(24);
+    expect(() => secretboxSealInPlace(new Uint8Array(20), 0, 5, nonce, key)).toThrow(RangeError);
+    expect(() => secretboxSealInPlace(new Uint8Array(40), -1, 5, nonce, key)).toThrow(RangeError);
+    expect(() => secretboxSealInto(new Uint8Array(4), nonce, key, new Uint8Array(19))).toThrow(
+      RangeError,
+    );
+    expect(() => secretboxOpenAt(new Uint8Array(20), 8, 16, nonce, key)).toThrow(RangeError);
+    expect(() => secretboxSeal(new Uint8Array(1), nonce, new Uint8Array(31))).toThrow(RangeError);
+    expect(() => secretboxSeal(new Uint8Array(1), new Uint8Array(23), key)).toThrow(RangeError);
+    expect(() => secretboxOpen(new Uint8Array(20), new Uint8Array(25), key)).toThrow(RangeError);
+  });
+});
+
+describe("secretbox tampering", () => {
+  it("a box shorter than its MAC does not open", () => {
+    for (let length = 0; length < 16; length++) {
+      expect(secretboxOpen(new Uint8Array(length), NONCE, FIRST_KEY)).toBeUndefined();
+    }
+  });
+
+  it("every single flipped bit of NaCl's box (MAC and ciphertext) stops it opening", () => {
+    for (let bit = 0; bit < BOX.length * 8; bit++) {
+      const tampered = BOX.slice();
+      tampered[bit >> 3]! ^= 1 << (bit & 7);
+      expect(secretboxOpen(tampered, NONCE, FIRST_KEY), `bit ${bit}`).toBeUndefined();
+    }
+  });
+
+  it("a flipped bit anywhere, a wrong nonce or a wrong key: random boxes never open", () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(24),
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (key, nonce, text, where, bit) => {
+          const box = secretboxSeal(text, nonce, key);
+          const tampered = box.slice();
+          tampered[where % box.length]! ^= 1 << bit;
+          expect(secretboxOpen(tampered, nonce, key)).toBeUndefined();
+          const otherNonce = nonce.slice();
+          otherNonce[where % 24]! ^= 1 << bit;
+          expect(secretboxOpen(box, otherNonce, key)).toBeUndefined();
+          const otherKey = key.slice();
+          otherKey[where % 32]! ^= 1 << bit;
+          expect(secretboxOpen(box, nonce, otherKey)).toBeUndefined();
+          // Truncated or extended boxes do not open either.
+          if (box.length > 16) {
+            expect(secretboxOpen(box.subarray(0, box.length - 1), nonce, key)).toBeUndefined();
+          }
+          const longer = new Uint8Array(box.length + 1);
+          longer.set(box);
+          expect(secretboxOpen(longer, nonce, key)).toBeUndefined();
+        },
+      ),
+      RUNS,
+    );
+  });
+});
+
+describe("MessageBox with and without the fast paths", () => {
+  function pair(crypto = defaultCrypto, peer = defaultCrypto) {
+    const key = nacl.randomBytes(32);
+    const sender = new MessageBox(
+      crypto,
+      key,
+      PREFIX.MESSAGE_C,
+      PREFIX.MESSAGE_S,
+      new ShortNonce(1),
+      new PeerNonce(),
+    );
+    const receiver = new MessageBox(
+      peer,
+      key,
+      PREFIX.MESSAGE_S,
+      PREFIX.MESSAGE_C,
+      new ShortNonce(1),
+      new PeerNonce(),
+    );
+    return { sender, receiver, key };
+  }
+
+  it("writes the same frames either way; each side opens the other's", () => {
+    const fast = pair();
+    const plain = spyCrypto();
+    const slow = new MessageBox(
+      plain,
+      fast.key,
+      PREFIX.MESSAGE_C,
+      PREFIX.MESSAGE_S,
+      new ShortNonce(1),
+      new PeerNonce(),
+    );
+    const slowReceiver = new MessageBox(
+      plain,
+      fast.key,
+      PREFIX.MESSAGE_S,
+      PREFIX.MESSAGE_C,
+      new ShortNonce(1),
+      new PeerNonce(),
+    );
+    for (const length of [0, 1, 16, 255, 256, 4096, 70_000]) {
+      const body = nacl.randomBytes(length);
+      const frame = { more: length % 2 === 0, command: length === 16, body };
+      const encoded = fast.sender.encode(frame);
+      expect(hex(slow.encode(frame).body)).toBe(hex(encoded.body));
+      expect(encoded.body.length).toBe(8 + 8 + 16 + 1 + length);
+      const decoded = slowReceiver.decode(encoded);
+      expect(decoded).toEqual({ more: frame.more, command: frame.command, body });
+    }
+    expect(plain.calls.seal).toBe(7);
+    expect(plain.calls.open).toBe(7);
+  });
+
+  it("the frame is NaCl's box of flags + body under the MESSAGE nonce", () => {
+    const { sender, key } = pair();
+    const body = nacl.randomBytes(100);
+    sender.encode({ more: false, command: false, body });
+    const frame = sender.encode({ more: true, command: false, body }).body;
+    expect(hex(frame.subarray(0, 16))).toBe(`074d455353414745${"0000000000000002"}`);
+    const nonce = new Uint8Array(24);
+    nonce.set(PREFIX.MESSAGE_C);
+    nonce.set(frame.subarray(8, 16), 16);
+    const plain = nacl.secretbox.open(frame.subarray(16), nonce, key)!;
+    expect(plain[0]).toBe(1);
+    expect(hex(plain.subarray(1))).toBe(hex(body));
+  });
+
+  it("a tampered frame throws ERR_ZMTP_CRYPTOGRAPHIC on both paths", () => {
+    for (const crypto of [defaultCrypto, spyCrypto()]) {
+      const { sender, receiver } = pair(defaultCrypto, crypto);
+      const frame = sender.encode({ more: false, command: false, body: nacl.randomBytes(40) });
+      frame.body[40]! ^= 0x10;
+      expect(() => receiver.decode(frame)).toThrow(
+        expect.objectContaining({ code: "EPROTO", protocolError: "ERR_ZMTP_CRYPTOGRAPHIC" }),
+      );
+    }
+  });
+});
