@@ -16,6 +16,7 @@ import type { WireFrame } from "@zmtp/spec";
 import { ZmqError } from "@zmtp/spec";
 import type { CurveCrypto } from "./crypto";
 import { NONCE_SIZE, nonce, type PeerNonce, SHORT_NONCE_SIZE, type ShortNonce } from "./nonce";
+import { allocate } from "./slab";
 
 /** "\x07MESSAGE" */
 const MESSAGE = new Uint8Array([7, 77, 69, 83, 83, 65, 71, 69]);
@@ -63,7 +64,7 @@ export class MessageBox {
   encode(frame: WireFrame): WireFrame {
     const length = frame.body.length;
     // "\x07MESSAGE" + short nonce + MAC + box[flags + body], built in place.
-    const body = new Uint8Array(PLAIN + 1 + length);
+    const body = allocate(PLAIN + 1 + length);
     for (let index = 0; index < MESSAGE.length; index++) body[index] = MESSAGE[index]!;
     this.ourNonce.writeTo(body, MESSAGE.length);
     body[PLAIN] = (frame.more ? FLAG_MORE : 0) | (frame.command ? FLAG_COMMAND : 0);

@@ -21,6 +21,8 @@
  * branches on or indexes by secret data, and the tag is compared in constant time.
  */
 
+import { allocate } from "./slab";
+
 export const SECRETBOX_KEY_SIZE = 32;
 export const SECRETBOX_NONCE_SIZE = 24;
 export const SECRETBOX_MAC_SIZE = 16;
@@ -648,8 +650,8 @@ export function secretboxSeal(message: Uint8Array, nonce: Uint8Array, key: Uint8
 }
 
 /**
- * crypto_secretbox_open of the box `buffer[offset, offset + length)`: the plaintext in one new
- * array, or undefined when the box is shorter than a tag or the tag does not verify (then
+ * crypto_secretbox_open of the box `buffer[offset, offset + length)`: the plaintext in a fresh
+ * array (up to 4 KiB a region of a shared slab, see slab.ts), or undefined when the box is shorter than a tag or the tag does not verify (then
  * nothing is decrypted).
  */
 export function secretboxOpenAt(
@@ -666,7 +668,7 @@ export function secretboxOpenAt(
   const cipherLength = length - SECRETBOX_MAC_SIZE;
   poly1305(buffer, cipherOffset, cipherLength, tag, 0);
   if (!equal16(tag, 0, buffer, offset)) return undefined;
-  const plain = new Uint8Array(cipherLength);
+  const plain = allocate(cipherLength);
   xorStream(buffer, cipherOffset, plain, 0, cipherLength);
   return plain;
 }
