@@ -82,6 +82,16 @@ export class ZmtpEngine implements PipeEngine {
   private readPaused = false;
   private waitingDrain = false;
   private flushScheduled = false;
+  /**
+   * The next message may be written at once, inside the send, instead of on the next macrotask.
+   * Request-reply traffic (a send, then data from the peer, then a send) writes each message
+   * straight away, which takes the event-loop hop off every round trip; a second send before the
+   * peer said anything is a burst, and the rest of it is batched as before. Set again by data
+   * from the peer and by a scheduled flush that found a single message.
+   */
+  private writeThrough = true;
+  /** Inside `flush`: a send it wakes (a sender waiting at the mark) is batched, not re-entered. */
+  private flushing = false;
   private closing = false;
   private stopped = false;
   /** Whether the connection keeps the process alive (transports start referenced). */
@@ -161,6 +171,7 @@ export class ZmtpEngine implements PipeEngine {
   private onData(chunk: Uint8Array): void {
     if (this.stopped) return;
     this.receivedSincePing = true;
+    this.writeThrough = true;
     if (this.ttlDeadline !== undefined) this.armTtl();
     if (this.readPaused || this.chunks.length > 0) {
       this.chunks.push(chunk);
@@ -433,10 +444,22 @@ export class ZmtpEngine implements PipeEngine {
 
   outboundActivated(): void {
     if (this.flushScheduled || this.state !== "active") return;
+    if (
+      this.writeThrough &&
+      !this.flushing &&
+      this.directDecided &&
+      this.directPeer === undefined
+    ) {
+      this.writeThrough = false;
+      this.flush();
+      return;
+    }
     if (!this.held) this.updateHold();
     this.flushScheduled = true;
     scheduleMacrotask(() => {
       this.flushScheduled = false;
+      // A single message since the last write is no burst: the next one may go at once.
+      if ((this.pipe?.outboundLength ?? 0) <= 1) this.writeThrough = true;
       this.flush();
     });
   }
@@ -488,6 +511,16 @@ export class ZmtpEngine implements PipeEngine {
       this.flushDirect(this.directPeer);
       return;
     }
+    this.flushing = true;
+    try {
+      this.encodePipe(pipe);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Encodes and writes what the pipe holds, in batches of up to BATCH_BYTES. */
+  private encodePipe(pipe: Pipe): void {
     const encoder = this.encoder;
     const encode = this.mechanism?.encode;
     for (;;) {
@@ -513,8 +546,10 @@ export class ZmtpEngine implements PipeEngine {
           );
         }
       }
-      if (encoder.pendingBytes >= BATCH_BYTES) {
-        if (!this.writeBatch()) return;
+      if (encoder.pendingBytes >= BATCH_BYTES && !this.writeBatch()) {
+        // The rest waits for drain; the connection keeps the process alive meanwhile.
+        this.updateHold();
+        return;
       }
     }
     this.writeBatch();

@@ -113,9 +113,14 @@ describe("PUB", () => {
     const s = sub("", "sync");
     s.connect(pub.lastEndpoint!);
     await syncSubscriptions(pub, s);
-    // In one turn: the engine takes nothing until the next macrotask.
+    // In one turn. The engine may write the first message at once (it follows data from the
+    // peer); the rest queue up to the mark of 2 and the others are dropped.
     for (let index = 0; index < 5; index++) expect(pub.send(message(`m${index}`))).toBe(true);
-    expect((await collect(s, 100)).map((m) => text(m[0]))).toEqual(["m0", "m1"]);
+    const received = (await collect(s, 100)).map((m) => text(m[0]));
+    expect([
+      ["m0", "m1"],
+      ["m0", "m1", "m2"],
+    ]).toContainEqual(received);
   });
 });
 
