@@ -350,6 +350,23 @@ describe("Queue", () => {
     expect(queue.peek()).toBeUndefined();
   });
 
+  it("stays FIFO when it wraps around and grows while wrapped", () => {
+    const queue = new Queue<number>();
+    let pushed = 0;
+    let shifted = 0;
+    // Small steps move the head around the ring; every round leaves one more item queued, so
+    // the storage grows while the items wrap past its end.
+    for (let round = 1; round <= 40; round++) {
+      for (let index = 0; index < round + 3; index++) queue.push(pushed++);
+      for (let index = 0; index < 3; index++) expect(queue.shift()).toBe(shifted++);
+      expect(queue.length).toBe(pushed - shifted);
+      expect(queue.peek()).toBe(shifted);
+    }
+    expect(queue.clear()).toEqual(Array.from({ length: pushed - shifted }, (_, i) => shifted + i));
+    expect(queue.length).toBe(0);
+    expect(queue.shift()).toBeUndefined();
+  });
+
   it("clear returns what was left, in order", () => {
     const queue = new Queue<string>();
     for (const item of ["a", "b", "c"]) queue.push(item);

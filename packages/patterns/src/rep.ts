@@ -31,8 +31,9 @@ export class RepSocket extends SocketBase {
     for (;;) {
       const message = this.fq.recv();
       if (message === undefined) return undefined;
-      const delimiter = message.findIndex((frame) => frame.length === 0);
-      if (delimiter < 0) continue;
+      let delimiter = 0;
+      while (delimiter < message.length && message[delimiter]!.length !== 0) delimiter++;
+      if (delimiter === message.length) continue;
       this.envelope = message.slice(0, delimiter + 1);
       this.replyPipe = this.fq.lastPipe;
       this.sendingReply = true;
@@ -45,9 +46,11 @@ export class RepSocket extends SocketBase {
     this.sendingReply = false;
     const pipe = this.replyPipe;
     this.replyPipe = undefined;
-    const envelope = this.envelope;
+    // The saved envelope is used once: the parts go after it, in place.
+    const reply = this.envelope;
     this.envelope = [];
-    pipe?.write(envelope.concat(message));
+    for (let index = 0; index < message.length; index++) reply.push(message[index]!);
+    pipe?.write(reply);
     return true;
   }
 

@@ -21,13 +21,15 @@ export class ReqSocket extends DealerSocket {
     if (this.receivingReply && !this.options.relaxed) {
       throw new ZmqError("EFSM");
     }
-    const envelope: Message = [];
+    // The envelope, then the parts, in one new array (Array.prototype.concat costs more).
+    const request: Message = [];
     if (this.options.correlate) {
       this.requestId = (this.requestId + 1) >>> 0;
-      envelope.push(encodeId(this.requestId));
+      request.push(encodeId(this.requestId));
     }
-    envelope.push(EMPTY_FRAME);
-    const pipe = this.lb.send(envelope.concat(message));
+    request.push(EMPTY_FRAME);
+    for (let index = 0; index < message.length; index++) request.push(message[index]!);
+    const pipe = this.lb.send(request);
     if (pipe === undefined) return false;
     this.replyPipe = pipe;
     this.receivingReply = true;
