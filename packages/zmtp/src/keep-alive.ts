@@ -6,16 +6,15 @@
 let holds = 0;
 let timer: ReturnType<typeof setInterval> | undefined;
 
-/** Keeps the process alive until the returned function is called (idempotent). */
-export function holdProcess(): () => void {
+/** Keeps the process alive until a matching `releaseHold`. */
+export function acquireHold(): void {
   if (holds++ === 0) {
     timer ??= setInterval(() => {}, 2 ** 30);
     timer.ref();
   }
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--holds === 0) timer?.unref();
-  };
+}
+
+/** Ends one `acquireHold`; call it exactly once per hold. */
+export function releaseHold(): void {
+  if (--holds === 0) timer?.unref();
 }

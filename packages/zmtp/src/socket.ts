@@ -7,21 +7,54 @@ import type { SocketBase } from "@zmtp/core";
 import { isZmqError, ZmqError } from "@zmtp/spec";
 import { type Context, context as defaultContext } from "./context";
 import { busyBinding, busyReading, busyWriting, closedError, timeoutError } from "./errors";
-import { holdProcess } from "./keep-alive";
+import { acquireHold, releaseHold } from "./keep-alive";
 import { type Message, type MessageLike, toBuffers, toFrames } from "./message";
 import { Observer } from "./observer";
 import { createCoreSocket, initialOptions } from "./socket-types";
 
 export type { Message, MessageLike };
 
-interface Pending<T> {
-  readonly resolve: (value: T) => void;
-  readonly reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * A pending send or receive: its settle functions, its timeout, and a hold on the process until
+ * it settles. One object per operation (no closures): a REQ or a slow consumer makes one per
+ * message.
+ */
+class Pending<T> {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #held = true;
+
+  constructor(
+    private readonly settle: (value: T) => void,
+    private readonly fail: (error: Error) => void,
+  ) {
+    acquireHold();
+  }
+
+  resolve(value: T): void {
+    this.#release();
+    this.settle(value);
+  }
+
+  reject(error: Error): void {
+    this.#release();
+    this.fail(error);
+  }
+
+  #release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    releaseHold();
+  }
 }
 
-interface PendingSend extends Pending<void> {
-  readonly frames: Uint8Array[];
+class PendingSend extends Pending<void> {
+  constructor(
+    settle: () => void,
+    fail: (error: Error) => void,
+    readonly frames: Uint8Array[],
+  ) {
+    super(settle, fail);
+  }
 }
 
 /** @internal state kept off the sealed object. */
@@ -52,22 +85,6 @@ export function stateOf(socket: Socket): SocketState {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
-
-/** A pending operation's settle functions; it keeps the process alive until it settles. */
-function holding<T>(settle: (value: T) => void, fail: (error: Error) => void): Pending<T> {
-  const release = holdProcess();
-  return {
-    resolve: (value) => {
-      release();
-      settle(value);
-    },
-    reject: (error) => {
-      release();
-      fail(error);
-    },
-    timer: undefined,
-  };
-}
 
 /**
  * After this many operations resolved at once, the next one waits for the event loop, so a
@@ -281,8 +298,7 @@ export class Socket {
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
     return new Promise<void>((settle, fail) => {
-      const pending: PendingSend = { ...holding(settle, fail), frames };
-      const { resolve, reject } = pending;
+      const pending = new PendingSend(settle, fail, frames);
       if (yielding) nextTurn(() => this.retrySend(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
@@ -291,10 +307,10 @@ export class Socket {
           // zeromq.js makes one last attempt when the timeout expires and reports its error:
           // a mandatory ROUTER that waited for a peer then fails with EHOSTUNREACH.
           try {
-            if (state.core.send(frames)) resolve();
-            else reject(timeoutError());
+            if (state.core.send(frames)) pending.resolve();
+            else pending.reject(timeoutError());
           } catch (error) {
-            reject(error as Error);
+            pending.reject(error as Error);
           }
         }, timeout);
       }
@@ -337,14 +353,13 @@ export class Socket {
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
     return new Promise<Message[]>((settle, fail) => {
-      const pending = holding(settle, fail);
-      const { reject } = pending;
+      const pending = new Pending<Message[]>(settle, fail);
       if (yielding) nextTurn(() => this.retryReceive(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
           if (state.receiving !== pending) return;
           state.receiving = undefined;
-          reject(timeoutError());
+          pending.reject(timeoutError());
         }, timeout);
       }
       state.receiving = pending;
