@@ -10,11 +10,11 @@
 //
 //   node src/bench.mjs [--quick] [--runs N] [--transports tcp,ipc,inproc]
 //                      [--sizes 16,256,4096,65536] [--kinds thr,lat,curve] [--out FILE]
-//                      [--scale F]
+//                      [--scale F] [--no-pin]
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, release, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
-import { measure, SRC } from "./harness.mjs";
+import { canPin, measure, SRC } from "./harness.mjs";
 
 /** @typedef {import("./harness.mjs").Subject} Subject */
 /** @typedef {import("./harness.mjs").TransportName} TransportName */
@@ -77,6 +77,8 @@ function parseOptions(argv) {
     kinds: /** @type {Section[]} */ (["thr", "lat", "curve"]),
     out: /** @type {string | undefined} */ (undefined),
     scale: 1,
+    /** Pin both processes of a latency run to one CPU (where `taskset` exists). */
+    pin: true,
   };
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -96,6 +98,7 @@ function parseOptions(argv) {
     else if (arg === "--kinds") options.kinds = /** @type {Section[]} */ (value().split(","));
     else if (arg === "--out") options.out = value();
     else if (arg === "--scale") options.scale = Number(value());
+    else if (arg === "--no-pin") options.pin = false;
     else throw new Error(`Unknown option ${arg}`);
   }
   if (options.quick && !runsGiven) options.runs = 1;
@@ -206,6 +209,7 @@ async function main() {
       (subject) => !(subject === "raw" && (cell.transport === "inproc" || cell.curve)),
     );
   const total = options.runs * cells.reduce((sum, cell) => sum + subjectsFor(cell).length, 0);
+  const pinLatency = options.pin && canPin();
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
   let done = 0;
@@ -223,7 +227,8 @@ async function main() {
         for (let attempt = 0; attempt < 2 && Number.isNaN(value); attempt++) {
           try {
             const timeoutMs = options.quick ? 30_000 : 120_000;
-            const report = await measure({ ...cell, subject, timeoutMs });
+            const cpu = cell.kind === "lat" && pinLatency ? 0 : undefined;
+            const report = await measure({ ...cell, subject, cpu, timeoutMs });
             value =
               (cell.kind === "thr" ? report.messagesPerSecond : report.latencyUs) ?? Number.NaN;
           } catch (error) {
@@ -246,7 +251,16 @@ async function main() {
   }
   const seconds = (performance.now() - started) / 1000;
   const load = [loadBefore, loadavg()[0] ?? 0];
-  const markdown = render(options, cells, results, key, errors, retried, seconds, load);
+  const markdown = render(
+    { ...options, pin: pinLatency },
+    cells,
+    results,
+    key,
+    errors,
+    retried,
+    seconds,
+    load,
+  );
   process.stdout.write(markdown);
   if (!options.quick || options.out !== undefined) {
     const out = options.out ?? join(SRC, "..", "results", "latest.md");
@@ -327,6 +341,10 @@ function render(options, cells, results, key, errors, retried, seconds, load) {
     } else if (section === "lat") {
       lines.push(
         "## Latency: REQ ↔ REP, one-way µs (half the mean round trip; lower is better)",
+        "",
+        options.pin
+          ? "Both processes of a run share one CPU (`taskset -c 0`): a round trip then costs what both sides compute, with no cross-CPU wake-ups. Unpinned on this 2-vCPU machine, the same run lands at about 5 or about 12 µs from one run to the next, for every subject, which hides the differences measured here."
+          : "Processes not pinned (`--no-pin`): wake-ups across CPUs vary from run to run.",
         "",
         "| transport | size | round trips (+ warm-up) | zmtp | native | raw | zmtp/native | zmtp/raw | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",

@@ -1,7 +1,7 @@
 // @ts-check
 // Runs the tools as child processes, each side its own process (inproc: one process), and
 // parses their reports. Used by the bench runner, the memory tool and the smoke test.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -27,11 +27,14 @@ export const SRC = fileURLToPath(new URL(".", import.meta.url));
  * has `kill` to stop the process early and `endInput` to end its stdin (a pipe).
  * @param {string} script path relative to src/
  * @param {string[]} args
- * @param {{ timeoutMs?: number, nodeArgs?: string[] }} [options]
+ * @param {{ timeoutMs?: number, nodeArgs?: string[], cpu?: number }} [options] `cpu`: run
+ *   pinned to that CPU (through `taskset`)
  * @returns {Promise<Output> & { kill(): void, endInput(): void }}
  */
-export function runNode(script, args, { timeoutMs = 120_000, nodeArgs = [] } = {}) {
-  const child = spawn(process.execPath, [...nodeArgs, join(SRC, script), ...args], {
+export function runNode(script, args, { timeoutMs = 120_000, nodeArgs = [], cpu } = {}) {
+  const command = [process.execPath, ...nodeArgs, join(SRC, script), ...args];
+  const pinned = cpu === undefined ? command : ["taskset", "-c", String(cpu), ...command];
+  const child = spawn(/** @type {string} */ (pinned[0]), pinned.slice(1), {
     stdio: ["pipe", "pipe", "pipe"],
   });
   child.stdin.on("error", () => {});
@@ -58,6 +61,15 @@ export function runNode(script, args, { timeoutMs = 120_000, nodeArgs = [] } = {
     kill: () => void child.kill("SIGKILL"),
     endInput: () => void child.stdin.end(),
   });
+}
+
+/** @type {boolean | undefined} */
+let tasksetFound;
+
+/** Whether processes can be pinned to a CPU here (`taskset`, from util-linux). */
+export function canPin() {
+  tasksetFound ??= spawnSync("taskset", ["-c", "0", "true"], { stdio: "ignore" }).status === 0;
+  return tasksetFound;
 }
 
 /** A tcp port free right now on 127.0.0.1. */
@@ -88,11 +100,22 @@ export async function endpointFor(transport) {
 /**
  * One measurement: the local and remote tools as two processes (tcp, ipc) or the in-process
  * tool (inproc). Returns the parsed report. `warmup` messages (or round trips) go before the
- * measured ones; `curve` runs CURVE between the two sides (zmq subjects only).
- * @param {{ kind: Kind, transport: TransportName, subject: Subject, size: number, count: number, warmup?: number, curve?: boolean, timeoutMs?: number }} run
+ * measured ones; `curve` runs CURVE between the two sides (zmq subjects only); `cpu` pins every
+ * process of the run to that CPU.
+ * @param {{ kind: Kind, transport: TransportName, subject: Subject, size: number, count: number, warmup?: number, curve?: boolean, cpu?: number, timeoutMs?: number }} run
  */
-export async function measure({ kind, transport, subject, size, count, warmup, curve, timeoutMs }) {
-  const options = timeoutMs === undefined ? {} : { timeoutMs };
+export async function measure({
+  kind,
+  transport,
+  subject,
+  size,
+  count,
+  warmup,
+  curve,
+  cpu,
+  timeoutMs,
+}) {
+  const options = { ...(timeoutMs === undefined ? {} : { timeoutMs }), cpu };
   const numbers = [String(size), String(count)];
   const flags = [
     ...(warmup === undefined || warmup === 0 ? [] : ["--warmup", String(warmup)]),

@@ -2,7 +2,7 @@
 // package and the raw baseline, and its report parses. Not a timed assertion: numbers only have
 // to be positive. The tools run as child processes on the built packages (pnpm build first).
 import { describe, expect, it } from "vitest";
-import { measure } from "../src/harness.mjs";
+import { canPin, measure } from "../src/harness.mjs";
 import { idleConnections, stalledConsumer } from "../src/memory.mjs";
 
 const TIMEOUT = 60_000;
@@ -55,6 +55,25 @@ describe("warm-up and CURVE", () => {
         count: 50,
         warmup: 20,
         curve: true,
+      });
+      expect(lat).toMatchObject({ size: 16, roundtrips: 50 });
+      expect(lat.latencyUs).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "latency pinned to one CPU (taskset, as the bench runs it)",
+    async () => {
+      expect(canPin()).toBe(true);
+      const lat = await measure({
+        kind: "lat",
+        transport: "tcp",
+        subject: "zmtp",
+        size: 16,
+        count: 50,
+        warmup: 10,
+        cpu: 0,
       });
       expect(lat).toMatchObject({ size: 16, roundtrips: 50 });
       expect(lat.latencyUs).toBeGreaterThan(0);
