@@ -60,7 +60,14 @@ export interface FrameEncoderOptions {
   copyThreshold?: number;
   /** Size of each coalescing buffer (default 16 KiB; larger when one frame needs more). */
   bufferSize?: number;
+  /**
+   * Makes a coalescing buffer; its initial contents do not matter (only written bytes are ever
+   * returned). Default `new Uint8Array(size)`, which zero-fills.
+   */
+  allocate?: (size: number) => Uint8Array;
 }
+
+const zeroed = (size: number): Uint8Array => new Uint8Array(size);
 
 /**
  * Batches many frames: small frames are coalesced into one growing buffer; bodies >= a
@@ -70,6 +77,7 @@ export interface FrameEncoderOptions {
 export class FrameEncoder {
   readonly #copyThreshold: number;
   readonly #bufferSize: number;
+  readonly #allocate: (size: number) => Uint8Array;
   #buffer: Uint8Array = new Uint8Array(0);
   /** Start of the part of `#buffer` not yet moved to `#chunks`. */
   #start = 0;
@@ -80,6 +88,7 @@ export class FrameEncoder {
   constructor(options: FrameEncoderOptions = {}) {
     this.#copyThreshold = options.copyThreshold ?? 8 * 1024;
     this.#bufferSize = options.bufferSize ?? 16 * 1024;
+    this.#allocate = options.allocate ?? zeroed;
     if (!(this.#copyThreshold >= 0) || !(this.#bufferSize >= 16)) {
       throw new ZmqError("EINVAL", "copyThreshold must be >= 0 and bufferSize >= 16");
     }
@@ -138,7 +147,12 @@ export class FrameEncoder {
   #reserve(size: number): void {
     if (this.#buffer.length - this.#used >= size) return;
     this.#cut();
-    this.#buffer = new Uint8Array(Math.max(this.#bufferSize, size));
+    const wanted = Math.max(this.#bufferSize, size);
+    const buffer = this.#allocate(wanted);
+    if (buffer.length < wanted) {
+      throw new ZmqError("EINVAL", `allocate(${wanted}) returned ${buffer.length} bytes`);
+    }
+    this.#buffer = buffer;
     this.#start = 0;
     this.#used = 0;
   }

@@ -86,6 +86,29 @@ describe("FrameEncoder", () => {
     expect(toHex(first!)).toBe(snapshot);
   });
 
+  it("encodes into buffers from `allocate`, whatever they held, and only returns written bytes", () => {
+    const sizes: number[] = [];
+    const encoder = new FrameEncoder({
+      bufferSize: 32,
+      allocate: (size) => {
+        sizes.push(size);
+        return new Uint8Array(size).fill(0xee); // stale contents, as Buffer.allocUnsafe may hold
+      },
+    });
+    encoder.writeMessage([utf8Encode("abc")]);
+    encoder.writeMessage([new Uint8Array(40).fill(1)]);
+    const wire = concat(encoder.flush());
+    expect(toHex(wire)).toBe(`000361626300${"28"}${"01".repeat(40)}`);
+    expect(wire.includes(0xee)).toBe(false);
+    // The 42-byte frame did not fit the 32-byte buffer size: it asked for exactly that much.
+    expect(sizes).toEqual([32, 42]);
+    const short = new FrameEncoder({
+      bufferSize: 32,
+      allocate: (size) => new Uint8Array(size - 1),
+    });
+    expect(codeOf(() => short.writeMessage([utf8Encode("x")]))).toBe("EINVAL");
+  });
+
   it("writeFrame keeps explicit flags; EINVAL on zero parts and COMMAND|MORE", () => {
     const encoder = new FrameEncoder();
     encoder.writeFrame(utf8Encode("x"), FLAG_MORE);

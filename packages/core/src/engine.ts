@@ -74,8 +74,11 @@ export class ZmtpEngine implements PipeEngine {
   private state: State = "greeting";
   private readonly greeting = new GreetingDecoder();
   private readonly decoder: FrameDecoder;
-  /** 64 KiB coalescing buffers: a batch of 4 KiB messages leaves in few, large chunks. */
-  private readonly encoder = new FrameEncoder({ bufferSize: 64 * 1024 });
+  /**
+   * 64 KiB coalescing buffers: a batch of 4 KiB messages leaves in few, large chunks. From the
+   * transport when it offers them (Node: no zero-fill).
+   */
+  private readonly encoder: FrameEncoder;
   private mechanism: Mechanism | undefined;
   private parts: Uint8Array[] = [];
   private chunks: Uint8Array[] = [];
@@ -123,6 +126,11 @@ export class ZmtpEngine implements PipeEngine {
     // ZMQ_MAXMSGSIZE: any negative value means no limit.
     const { maxMessageSize } = host.options;
     this.decoder = new FrameDecoder({ maxMessageSize: maxMessageSize < 0 ? -1 : maxMessageSize });
+    const allocate = connection.allocateBuffer?.bind(connection);
+    this.encoder = new FrameEncoder({
+      bufferSize: 64 * 1024,
+      ...(allocate === undefined ? {} : { allocate }),
+    });
     this.subscriptionCommands = host.socketType === "SUB" || host.socketType === "XSUB";
     enginesByConnection.set(connection, this);
   }

@@ -58,6 +58,13 @@ export interface Connection {
   ref?(): void;
   unref?(): void;
   /**
+   * Optional: a buffer of `size` bytes for the engine to encode outgoing frames into, whose
+   * contents may be anything (the engine writes every byte it hands to `write`). Node transports
+   * return `Buffer.allocUnsafeSlow`, which skips the zero-fill a `new Uint8Array` pays for each
+   * 64 KiB coalescing buffer. Without it the engine uses `new Uint8Array`.
+   */
+  allocateBuffer?(size: number): Uint8Array;
+  /**
    * The other end, for transports whose two ends live in one process (inproc). When set, the
    * engine may pass messages by reference once both handshakes are done, skipping the codec.
    */

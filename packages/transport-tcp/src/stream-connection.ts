@@ -162,6 +162,11 @@ export class StreamConnection implements Connection {
     return !this.socket.writableNeedDrain;
   }
 
+  /** Uninitialised memory for the engine's coalescing buffers (it writes every byte it sends). */
+  allocateBuffer(size: number): Uint8Array {
+    return Buffer.allocUnsafeSlow(size);
+  }
+
   ref(): void {
     this.socket.ref();
   }
