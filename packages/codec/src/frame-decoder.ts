@@ -15,7 +15,14 @@ export interface FrameDecoderOptions {
    * against ZMQ_MAXMSGSIZE.
    */
   maxMessageSize?: number;
+  /**
+   * Makes the array for a frame that straddles chunks; its initial contents do not matter (the
+   * decoder fills every byte). Default `new Uint8Array(size)`, which zero-fills.
+   */
+  allocate?: (size: number) => Uint8Array;
 }
+
+const zeroed = (size: number): Uint8Array => new Uint8Array(size);
 
 const SHORT_HEADER = 2;
 const LONG_HEADER = 9;
@@ -26,6 +33,7 @@ const EMPTY = new Uint8Array(0);
 
 export class FrameDecoder {
   readonly #maxMessageSize: number;
+  readonly #allocate: (size: number) => Uint8Array;
   readonly #header = new Uint8Array(LONG_HEADER);
   readonly #headerView = new DataView(this.#header.buffer);
   /** Queued chunks; the ones before `#head` are fully consumed. */
@@ -47,6 +55,7 @@ export class FrameDecoder {
       throw new ZmqError("EINVAL", `maxMessageSize must be -1 or a non-negative integer: ${max}`);
     }
     this.#maxMessageSize = max;
+    this.#allocate = options.allocate ?? zeroed;
   }
 
   /** Queues a chunk; may be called at any time (frames already queued are not lost). */
@@ -187,11 +196,14 @@ export class FrameDecoder {
     }
     let body: Uint8Array;
     try {
-      body = new Uint8Array(size);
+      body = this.#allocate(size);
     } catch (error) {
       throw new ZmqError("ENOMEM", `Cannot allocate a frame body of ${size} bytes`, {
         cause: error,
       });
+    }
+    if (body.length !== size) {
+      throw new ZmqError("EINVAL", `allocate(${size}) returned ${body.length} bytes`);
     }
     this.#copyOut(body, size);
     return body;

@@ -141,6 +141,26 @@ describe("FrameDecoder", () => {
     expect(straddling.body.buffer.byteLength).toBe(3);
   });
 
+  it("gathers a straddling frame into an array from `allocate`, whatever it held", () => {
+    const sizes: number[] = [];
+    const decoder = new FrameDecoder({
+      allocate: (size) => {
+        sizes.push(size);
+        return new Uint8Array(size).fill(0xee);
+      },
+    });
+    const wire = encodeFrame(utf8Encode("straddle"), 0);
+    decoder.push(wire.subarray(0, 5));
+    expect(decoder.next()).toBeUndefined();
+    decoder.push(wire.subarray(5));
+    expect(utf8Decode(decoder.next()!.body)).toBe("straddle");
+    expect(sizes).toEqual([8]);
+    const wrong = new FrameDecoder({ allocate: (size) => new Uint8Array(size + 1) });
+    wrong.push(wire.subarray(0, 5));
+    wrong.push(wire.subarray(5));
+    expect(codeOf(() => wrong.next())).toBe("EINVAL");
+  });
+
   it("accepts pushes while frames are still queued", () => {
     const decoder = new FrameDecoder();
     decoder.push(encodeFrame(utf8Encode("a"), 0));

@@ -125,8 +125,11 @@ export class ZmtpEngine implements PipeEngine {
   ) {
     // ZMQ_MAXMSGSIZE: any negative value means no limit.
     const { maxMessageSize } = host.options;
-    this.decoder = new FrameDecoder({ maxMessageSize: maxMessageSize < 0 ? -1 : maxMessageSize });
     const allocate = connection.allocateBuffer?.bind(connection);
+    this.decoder = new FrameDecoder({
+      maxMessageSize: maxMessageSize < 0 ? -1 : maxMessageSize,
+      ...(allocate === undefined ? {} : { allocate }),
+    });
     this.encoder = new FrameEncoder({
       bufferSize: 64 * 1024,
       ...(allocate === undefined ? {} : { allocate }),

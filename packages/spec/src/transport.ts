@@ -58,10 +58,10 @@ export interface Connection {
   ref?(): void;
   unref?(): void;
   /**
-   * Optional: a buffer of `size` bytes for the engine to encode outgoing frames into, whose
-   * contents may be anything (the engine writes every byte it hands to `write`). Node transports
-   * return `Buffer.allocUnsafeSlow`, which skips the zero-fill a `new Uint8Array` pays for each
-   * 64 KiB coalescing buffer. Without it the engine uses `new Uint8Array`.
+   * Optional: a buffer of exactly `size` bytes whose contents may be anything, for the engine to
+   * encode outgoing frames into and to gather a received frame that straddles chunks (it writes
+   * every byte before using one). Node transports return `Buffer.allocUnsafeSlow`, which skips
+   * the zero-fill a `new Uint8Array` pays. Without it the engine uses `new Uint8Array`.
    */
   allocateBuffer?(size: number): Uint8Array;
   /**

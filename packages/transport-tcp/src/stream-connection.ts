@@ -162,7 +162,7 @@ export class StreamConnection implements Connection {
     return !this.socket.writableNeedDrain;
   }
 
-  /** Uninitialised memory for the engine's coalescing buffers (it writes every byte it sends). */
+  /** Uninitialised memory for the engine's buffers (it writes every byte before using one). */
   allocateBuffer(size: number): Uint8Array {
     return Buffer.allocUnsafeSlow(size);
   }
