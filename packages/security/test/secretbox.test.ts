@@ -270,6 +270,36 @@ describe("secretbox against tweetnacl", () => {
   });
 });
 
+describe("secretbox: the kept XSalsa20 subkey", () => {
+  it("matches tweetnacl as keys and nonce prefixes change, and after a key changes in place", () => {
+    const keyA = new Uint8Array(32).fill(1);
+    const keyB = new Uint8Array(32).fill(2);
+    const prefixed = (first: number, last: number) => {
+      const nonce = new Uint8Array(24).fill(first);
+      nonce[23] = last;
+      return nonce;
+    };
+    const message = new Uint8Array(300).map((_, index) => index);
+    const steps: [Uint8Array, Uint8Array][] = [
+      [keyA, prefixed(7, 1)],
+      [keyA, prefixed(7, 2)], // same key and prefix: the kept subkey
+      [keyB, prefixed(7, 3)], // another key
+      [keyB, prefixed(8, 3)], // another prefix
+      [keyA, prefixed(7, 4)], // back to the first
+    ];
+    for (const [key, nonce] of steps) {
+      const box = secretboxSeal(message, nonce, key);
+      expect(hex(box)).toBe(hex(nacl.secretbox(message, nonce, key)));
+      expect(secretboxOpen(box, nonce, key)).toEqual(message);
+    }
+    keyA[31] = 9; // the same array, another key
+    const nonce = prefixed(7, 5);
+    expect(hex(secretboxSeal(message, nonce, keyA))).toBe(
+      hex(nacl.secretbox(message, nonce, keyA)),
+    );
+  });
+});
+
 describe("secretbox tampering", () => {
   it("a box shorter than its MAC does not open", () => {
     for (let length = 0; length < 16; length++) {

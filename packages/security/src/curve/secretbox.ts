@@ -296,21 +296,55 @@ function begin(nonce: Uint8Array, key: Uint8Array): void {
   state[7] = load32(nonce, 4);
   state[8] = load32(nonce, 8);
   state[9] = load32(nonce, 12);
-  core(state, block, false);
-  state[1] = block[0]!;
-  state[2] = block[5]!;
-  state[3] = block[10]!;
-  state[4] = block[15]!;
-  state[11] = block[6]!;
-  state[12] = block[7]!;
-  state[13] = block[8]!;
-  state[14] = block[9]!;
+  if (!sameHSalsaInput()) {
+    core(state, block, false);
+    for (let index = 0; index < 12; index++) subkeyInput[index] = state[HSALSA_INPUT[index]!]!;
+    subkey[0] = block[0]!;
+    subkey[1] = block[5]!;
+    subkey[2] = block[10]!;
+    subkey[3] = block[15]!;
+    subkey[4] = block[6]!;
+    subkey[5] = block[7]!;
+    subkey[6] = block[8]!;
+    subkey[7] = block[9]!;
+  }
+  state[1] = subkey[0]!;
+  state[2] = subkey[1]!;
+  state[3] = subkey[2]!;
+  state[4] = subkey[3]!;
+  state[11] = subkey[4]!;
+  state[12] = subkey[5]!;
+  state[13] = subkey[6]!;
+  state[14] = subkey[7]!;
   state[6] = load32(nonce, 16);
   state[7] = load32(nonce, 20);
   state[8] = 0;
   state[9] = 0;
   nextBlock();
   for (let index = 0; index < 8; index++) polyKey[index] = load32(blockBytes, index * 4);
+}
+
+/**
+ * The XSalsa20 subkey depends only on the key and the nonce's first 16 bytes, and CurveZMQ's
+ * MESSAGE nonces share those 16 bytes per direction ("CurveZMQMESSAGEC" / "...S"): the last
+ * HSalsa20 input and output are kept, saving one of the six Salsa20 cores of a 256-byte box.
+ * The input is compared word by word (the key and prefix words are loaded anyway), so a caller
+ * that changes its key in place still gets the right subkey.
+ */
+const HSALSA_INPUT = [1, 2, 3, 4, 11, 12, 13, 14, 6, 7, 8, 9];
+const subkeyInput = new Int32Array(12);
+const subkey = new Int32Array(8);
+let subkeyValid = false;
+
+function sameHSalsaInput(): boolean {
+  if (!subkeyValid) {
+    subkeyValid = true;
+    return false;
+  }
+  for (let index = 0; index < 12; index++) {
+    if (subkeyInput[index] !== state[HSALSA_INPUT[index]!]) return false;
+  }
+  return true;
 }
 
 /**
