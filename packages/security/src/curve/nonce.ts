@@ -5,6 +5,7 @@
  * libzmq starts each side's counter at 1.
  */
 import { utf8Encode } from "@zmtp/codec";
+import { ZmqError } from "@zmtp/spec";
 
 export const NONCE_SIZE = 24;
 export const SHORT_NONCE_SIZE = 8;
@@ -77,7 +78,8 @@ export class PeerNonce {
    * last one, and records it.
    */
   accept(bytes: Uint8Array, offset = 0): boolean {
-    if (offset + SHORT_NONCE_SIZE > bytes.length) throw new RangeError("short nonce is 8 bytes");
+    if (offset + SHORT_NONCE_SIZE > bytes.length)
+      throw new ZmqError("EINVAL", "short nonce is 8 bytes");
     const high =
       ((bytes[offset]! << 24) |
         (bytes[offset + 1]! << 16) |

@@ -21,6 +21,7 @@
  * branches on or indexes by secret data, and the tag is compared in constant time.
  */
 
+import { ZmqError } from "@zmtp/spec";
 import { allocate } from "./slab";
 
 export const SECRETBOX_KEY_SIZE = 32;
@@ -245,11 +246,12 @@ export function hsalsa20(
   input: Uint8Array,
   output: Uint8Array = new Uint8Array(32),
 ): Uint8Array {
-  if (key.length !== SECRETBOX_KEY_SIZE) throw new RangeError("HSalsa20 key must be 32 bytes");
+  if (key.length !== SECRETBOX_KEY_SIZE)
+    throw new ZmqError("EINVAL", "HSalsa20 key must be 32 bytes");
   if (input.length !== HSALSA20_INPUT_SIZE) {
-    throw new RangeError("HSalsa20 input must be 16 bytes");
+    throw new ZmqError("EINVAL", "HSalsa20 input must be 16 bytes");
   }
-  if (output.length < 32) throw new RangeError("HSalsa20 output must hold 32 bytes");
+  if (output.length < 32) throw new ZmqError("EINVAL", "HSalsa20 output must hold 32 bytes");
   loadKey(hState, key);
   hState[6] = load32(input, 0);
   hState[7] = load32(input, 4);
@@ -287,9 +289,10 @@ function nextBlock(): void {
  * the Poly1305 key. Bytes 32..63 of that block stay in `blockBytes` for the message.
  */
 function begin(nonce: Uint8Array, key: Uint8Array): void {
-  if (key.length !== SECRETBOX_KEY_SIZE) throw new RangeError("secretbox key must be 32 bytes");
+  if (key.length !== SECRETBOX_KEY_SIZE)
+    throw new ZmqError("EINVAL", "secretbox key must be 32 bytes");
   if (nonce.length !== SECRETBOX_NONCE_SIZE) {
-    throw new RangeError("secretbox nonce must be 24 bytes");
+    throw new ZmqError("EINVAL", "secretbox nonce must be 24 bytes");
   }
   loadKey(state, key);
   state[6] = load32(nonce, 0);
@@ -614,7 +617,7 @@ function poly1305(
 
 /** Poly1305 (RFC 8439 §2.5) of `message` under a 32-byte one-time key (r then s). */
 export function poly1305Tag(message: Uint8Array, key: Uint8Array): Uint8Array {
-  if (key.length !== 32) throw new RangeError("Poly1305 key must be 32 bytes");
+  if (key.length !== 32) throw new ZmqError("EINVAL", "Poly1305 key must be 32 bytes");
   for (let index = 0; index < 8; index++) polyKey[index] = load32(key, index * 4);
   const output = new Uint8Array(SECRETBOX_MAC_SIZE);
   poly1305(message, 0, message.length, output, 0);
@@ -629,7 +632,7 @@ function checkRange(buffer: Uint8Array, offset: number, length: number): void {
     length < 0 ||
     offset + length > buffer.length
   ) {
-    throw new RangeError("secretbox range outside the buffer");
+    throw new ZmqError("EINVAL", "secretbox range outside the buffer");
   }
 }
 
