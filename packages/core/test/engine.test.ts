@@ -208,6 +208,73 @@ describe("engine in memory", () => {
   });
 });
 
+describe("engine in memory: when it writes", () => {
+  /** An active DEALER engine whose connection counts its writes, and the raw peer's bytes. */
+  async function activeDealer() {
+    const [local, remote] = duplexPair();
+    const writes: number[] = [];
+    const write = local.write.bind(local);
+    local.write = (chunks) => {
+      writes.push(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+      return write(chunks);
+    };
+    const host = new Host("DEALER");
+    const engine = new ZmtpEngine(local, host, "test://a");
+    const received: Uint8Array[] = [];
+    remote.start({
+      data: (chunk) => received.push(chunk.slice()),
+      drain: () => {},
+      closed: () => {},
+    });
+    engine.start();
+    remote.write([
+      encodeGreeting({ mechanism: "NULL", asServer: false }),
+      encodeFrame(encodeReady([["Socket-Type", "ROUTER"]]), FLAG_COMMAND),
+    ]);
+    await turns(2);
+    expect(engine.handshakeDone).toBe(true);
+    // The first message decides the in-process shortcut and goes out on the next turn.
+    host.pipe.write([bytes("first")]);
+    await turns(1);
+    return { host, engine, remote, writes, received };
+  }
+
+  it("writes an answer to the peer inside the send, and batches a burst", async () => {
+    const { host, engine, remote, writes } = await activeDealer();
+    remote.write([encodedMessage([bytes("request")])]);
+    await turns(1);
+    expect(texts(host.pipe.read())).toEqual(["request"]);
+
+    const before = writes.length;
+    host.pipe.write([bytes("reply")]);
+    // Written at once: the send followed data from the peer.
+    expect(writes.length).toBe(before + 1);
+    host.pipe.write([bytes("burst 1")]);
+    host.pipe.write([bytes("burst 2")]);
+    // A second send before the peer spoke is a burst: it waits for the next turn...
+    expect(writes.length).toBe(before + 1);
+    await turns(1);
+    // ...and leaves in one write.
+    expect(writes.length).toBe(before + 2);
+    engine.destroy();
+  });
+
+  it("keeps the order of a batched message and an answer sent after data arrived", async () => {
+    const { host, engine, remote, received } = await activeDealer();
+    host.pipe.write([bytes("queued")]); // a burst after "first": scheduled
+    remote.write([encodedMessage([bytes("request")])]);
+    await Promise.resolve();
+    host.pipe.write([bytes("answer")]); // the pipe is not empty: it follows "queued"
+    await turns(2);
+    const wire = concat(received);
+    const at = (word: string) => Buffer.from(wire).indexOf(word);
+    expect(at("first")).toBeGreaterThan(0);
+    expect(at("queued")).toBeGreaterThan(at("first"));
+    expect(at("answer")).toBeGreaterThan(at("queued"));
+    engine.destroy();
+  });
+});
+
 // ---- over tcp against a raw peer --------------------------------------------------------------
 
 let context: Context;
