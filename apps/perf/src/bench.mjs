@@ -88,6 +88,8 @@ function parseOptions(argv) {
       if (next === undefined) throw new Error(`${arg} needs a value`);
       return next;
     };
+    // `pnpm bench -- --runs 5` passes the separator through: skip it.
+    if (arg === "--") continue;
     if (arg === "--quick") options.quick = true;
     else if (arg === "--runs") {
       options.runs = Number(value());
