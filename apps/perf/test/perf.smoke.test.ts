@@ -2,6 +2,7 @@
 // package and the raw baseline, and its report parses. Not a timed assertion: numbers only have
 // to be positive. The tools run as child processes on the built packages (pnpm build first).
 import { describe, expect, it } from "vitest";
+import { pairedRatio } from "../src/bench.mjs";
 import { canPin, measure } from "../src/harness.mjs";
 import { idleConnections, stalledConsumer } from "../src/memory.mjs";
 
@@ -106,6 +107,16 @@ describe("warm-up and CURVE", () => {
     },
     TIMEOUT,
   );
+});
+
+describe("bench ratios", () => {
+  it("pair each run's subjects: a slow spell of the machine cancels out", () => {
+    // Run 2 was slow for both subjects. The ratio of the medians (10 / 4) says 2.5x; the runs
+    // say 2.5x, 2x and 2x.
+    expect(pairedRatio([10, 2, 12], [4, 1, 6])).toBe(2);
+    expect(pairedRatio([10, Number.NaN, 9], [5, 1, 3])).toBe(2.5);
+    expect(pairedRatio([], [])).toBeNaN();
+  });
 });
 
 describe("inproc", () => {
