@@ -159,10 +159,31 @@ export class FrameDecoder {
       }
     } else {
       if (this.#buffered < LONG_HEADER) return false;
-      this.#copyOut(this.#header, LONG_HEADER);
       // RFC 23 §3.3: a long size is an unsigned 64-bit big-endian integer, 0 to 2^63-1.
-      const high = this.#headerView.getUint32(1);
-      const low = this.#headerView.getUint32(5);
+      let high: number;
+      let low: number;
+      const chunk = this.#chunks[this.#head]!;
+      const at = this.#offset;
+      if (chunk.length - at >= LONG_HEADER) {
+        // Fast path (every frame over 255 bytes): read the size in place.
+        high =
+          ((chunk[at + 1]! << 24) |
+            (chunk[at + 2]! << 16) |
+            (chunk[at + 3]! << 8) |
+            chunk[at + 4]!) >>>
+          0;
+        low =
+          ((chunk[at + 5]! << 24) |
+            (chunk[at + 6]! << 16) |
+            (chunk[at + 7]! << 8) |
+            chunk[at + 8]!) >>>
+          0;
+        this.#advance(LONG_HEADER);
+      } else {
+        this.#copyOut(this.#header, LONG_HEADER);
+        high = this.#headerView.getUint32(1);
+        low = this.#headerView.getUint32(5);
+      }
       if (high >= 0x8000_0000) {
         throw new ZmqError("EPROTO", "Long frame size has the top bit set (over 2^63-1)");
       }
