@@ -534,10 +534,11 @@ function poly1305(
   let g4 = accumulator[4]! | 0;
   let g5 = accumulator[5]! | 0;
   let carry: number;
-  // Twice: carry every limb to 22 bits and fold the bits at 2^130 and above back as times 5
-  // (2^130 ≡ 5). After the first pass h < 2^130 + 20; after the second and the carry below,
-  // every limb has 22 bits (limb 5: 20) and h < 2^130.
-  for (let pass = 0; pass < 2; pass++) {
+  // Three passes: carry every limb to 22 bits (limb 5: 20) and fold the bits at 2^130 and above
+  // back as times 5 (2^130 ≡ 5). After the first pass h < 2^130 + 20, after the second every
+  // limb but limb 0 fits, and the third carries limb 0's excess through with nothing left to
+  // fold: h < 2^130, every limb in range.
+  for (let pass = 0; pass < 3; pass++) {
     carry = g0 >>> 22;
     g0 &= LIMB_MASK;
     g1 += carry;
@@ -557,21 +558,6 @@ function poly1305(
     g5 &= 0xfffff;
     g0 += carry * 5;
   }
-  carry = g0 >>> 22;
-  g0 &= LIMB_MASK;
-  g1 += carry;
-  carry = g1 >>> 22;
-  g1 &= LIMB_MASK;
-  g2 += carry;
-  carry = g2 >>> 22;
-  g2 &= LIMB_MASK;
-  g3 += carry;
-  carry = g3 >>> 22;
-  g3 &= LIMB_MASK;
-  g4 += carry;
-  carry = g4 >>> 22;
-  g4 &= LIMB_MASK;
-  g5 += carry;
 
   // h < 2^130 now; h - p = h + 5 - 2^130 is the answer when h + 5 reaches 2^130. Chosen by mask.
   let f0 = g0 + 5;
