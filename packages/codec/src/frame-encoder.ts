@@ -84,6 +84,10 @@ export class FrameEncoder {
   #used = 0;
   #chunks: Uint8Array[] = [];
   #pending = 0;
+  /** The last buffer filled up since `release` (its chunks may still be in use). */
+  #filled: Uint8Array | undefined;
+  /** A buffer whose chunks were released: the next one to fill. */
+  #spare: Uint8Array | undefined;
 
   constructor(options: FrameEncoderOptions = {}) {
     this.#copyThreshold = options.copyThreshold ?? 8 * 1024;
@@ -121,6 +125,24 @@ export class FrameEncoder {
     return chunks;
   }
 
+  /**
+   * Declares every chunk `flush` returned so far finished with (the transport has taken their
+   * bytes), so the encoder writes its next frames into the same memory instead of allocating:
+   * the current buffer starts over, and one buffer filled since the last release is kept as a
+   * spare. Frames batched but not flushed yet keep their place: with any pending, this only
+   * keeps the spare. Calling it while a flushed chunk is still in use corrupts that chunk.
+   */
+  release(): void {
+    if (this.#filled !== undefined) {
+      this.#spare = this.#filled;
+      this.#filled = undefined;
+    }
+    if (this.#used === this.#start && this.#chunks.length === 0) {
+      this.#start = 0;
+      this.#used = 0;
+    }
+  }
+
   /** Bytes batched since the last flush. */
   get pendingBytes(): number {
     return this.#pending;
@@ -148,10 +170,16 @@ export class FrameEncoder {
     if (this.#buffer.length - this.#used >= size) return;
     this.#cut();
     const wanted = Math.max(this.#bufferSize, size);
-    const buffer = this.#allocate(wanted);
-    if (buffer.length < wanted) {
-      throw new ZmqError("EINVAL", `allocate(${wanted}) returned ${buffer.length} bytes`);
+    let buffer = this.#spare;
+    if (buffer !== undefined && buffer.length >= wanted) {
+      this.#spare = undefined;
+    } else {
+      buffer = this.#allocate(wanted);
+      if (buffer.length < wanted) {
+        throw new ZmqError("EINVAL", `allocate(${wanted}) returned ${buffer.length} bytes`);
+      }
     }
+    if (this.#buffer.length > 0) this.#filled = this.#buffer;
     this.#buffer = buffer;
     this.#start = 0;
     this.#used = 0;

@@ -109,6 +109,55 @@ describe("FrameEncoder", () => {
     expect(codeOf(() => short.writeMessage([utf8Encode("x")]))).toBe("EINVAL");
   });
 
+  it("writes into released memory again instead of allocating, and never into unreleased", () => {
+    let allocations = 0;
+    const encoder = new FrameEncoder({
+      bufferSize: 32,
+      allocate: (size) => {
+        allocations++;
+        return new Uint8Array(size);
+      },
+    });
+    const frame = new Uint8Array(20).fill(7);
+    // Unreleased: every flushed chunk keeps its bytes, so full buffers are never written again.
+    const kept: { chunk: Uint8Array; hex: string }[] = [];
+    for (let index = 0; index < 6; index++) {
+      encoder.writeMessage([frame]);
+      for (const chunk of encoder.flush()) kept.push({ chunk, hex: toHex(chunk) });
+    }
+    expect(allocations).toBe(6);
+    for (const { chunk, hex } of kept) expect(toHex(chunk)).toBe(hex);
+    // Released after each flush: the current buffer starts over and the filled one is the spare,
+    // so a stream of batches that spill over into a second buffer alternates between two.
+    allocations = 0;
+    encoder.release();
+    const used = new Set<ArrayBufferLike>();
+    for (let index = 0; index < 50; index++) {
+      encoder.writeMessage([frame]);
+      encoder.writeMessage([frame]);
+      const chunks = encoder.flush();
+      expect(toHex(concat(chunks))).toBe(`0014${"07".repeat(20)}`.repeat(2));
+      for (const chunk of chunks) used.add(chunk.buffer);
+      encoder.release();
+    }
+    expect(allocations).toBe(0);
+    expect(used.size).toBe(2);
+  });
+
+  it("keeps frames batched before a release in place", () => {
+    const encoder = new FrameEncoder({ bufferSize: 64 });
+    encoder.writeMessage([utf8Encode("flushed")]);
+    const [flushed] = encoder.flush();
+    encoder.writeMessage([utf8Encode("pending")]);
+    encoder.release(); // "pending" is not flushed yet: it must survive
+    encoder.writeMessage([utf8Encode("after")]);
+    expect(toHex(concat(encoder.flush()))).toBe(
+      toHex(concat([encodeFrame(utf8Encode("pending"), 0), encodeFrame(utf8Encode("after"), 0)])),
+    );
+    // The chunk flushed before the release was in the same buffer, and nothing overwrote it.
+    expect(toHex(flushed!)).toBe(toHex(encodeFrame(utf8Encode("flushed"), 0)));
+  });
+
   it("writeFrame keeps explicit flags; EINVAL on zero parts and COMMAND|MORE", () => {
     const encoder = new FrameEncoder();
     encoder.writeFrame(utf8Encode("x"), FLAG_MORE);

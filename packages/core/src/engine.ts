@@ -61,7 +61,7 @@ type State = "greeting" | "handshake" | "active" | "closed";
 const enginesByConnection = new WeakMap<Connection, ZmtpEngine>();
 
 /** Stop batching and write once this many bytes are encoded. */
-const BATCH_BYTES = 256 * 1024;
+const BATCH_BYTES = 64 * 1024;
 
 export class ZmtpEngine implements PipeEngine {
   pipe: Pipe | undefined;
@@ -591,11 +591,13 @@ export class ZmtpEngine implements PipeEngine {
     const chunks = this.encoder.flush();
     if (chunks.length === 0 || this.stopped) return !this.waitingDrain;
     if (!this.connection.write(chunks)) this.waitingDrain = true;
+    else if (this.connection.written?.() === true) this.encoder.release();
     return !this.waitingDrain;
   }
 
   private onDrain(): void {
     this.waitingDrain = false;
+    if (this.connection.written?.() === true) this.encoder.release();
     if (this.state === "active") this.flush();
   }
 

@@ -275,6 +275,84 @@ describe("engine in memory: when it writes", () => {
   });
 });
 
+describe("engine in memory: reusing its write buffers", () => {
+  /**
+   * An active DEALER engine whose connection allocates counted buffers and, like a socket whose
+   * kernel took every byte, copies each chunk in `write` and says `written()` when `copies`.
+   */
+  async function dealerOver(copies: boolean) {
+    const [local, remote] = duplexPair();
+    let allocations = 0;
+    const connection = local as typeof local & {
+      allocateBuffer(size: number): Uint8Array;
+      written?(): boolean;
+    };
+    connection.allocateBuffer = (size) => {
+      allocations++;
+      return new Uint8Array(size).fill(0xee);
+    };
+    const write = local.write.bind(local);
+    if (copies) {
+      connection.written = () => true;
+      local.write = (chunks) => write(chunks.map((chunk) => chunk.slice()));
+    }
+    const host = new Host("DEALER");
+    const engine = new ZmtpEngine(local, host, "test://a");
+    const received: Uint8Array[] = [];
+    remote.start({
+      data: (chunk) => received.push(chunk.slice()),
+      drain: () => {},
+      closed: () => {},
+    });
+    engine.start();
+    remote.write([
+      encodeGreeting({ mechanism: "NULL", asServer: false }),
+      encodeFrame(encodeReady([["Socket-Type", "ROUTER"]]), FLAG_COMMAND),
+    ]);
+    await turns(2);
+    expect(engine.handshakeDone).toBe(true);
+    const greeted = concat(received).length;
+    return { host, engine, received, greeted, allocations: () => allocations };
+  }
+
+  const wireOf = (messages: Message[]) =>
+    concat(messages.map((message) => encodedMessage(message)));
+  const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+  /** 100 distinct 4 KiB messages in bursts of 25: about 26 buffers of 64 KiB if none is reused. */
+  async function sendBursts(host: Host): Promise<Message[]> {
+    const sent: Message[] = [];
+    for (let burst = 0; burst < 4; burst++) {
+      for (let index = 0; index < 25; index++) {
+        const message = [new Uint8Array(4096).fill(burst * 25 + index)];
+        sent.push(message);
+        host.pipe.write(message);
+      }
+      await turns(2);
+    }
+    return sent;
+  }
+
+  it("writes into the same buffers again once the connection says its writes left", async () => {
+    const { host, engine, received, greeted, allocations } = await dealerOver(true);
+    const before = allocations();
+    const sent = await sendBursts(host);
+    expect(sameBytes(concat(received).subarray(greeted), wireOf(sent))).toBe(true);
+    expect(allocations() - before).toBeLessThanOrEqual(2);
+    engine.destroy();
+  });
+
+  it("never writes into a chunk the connection may still hold", async () => {
+    const { host, engine, received, greeted, allocations } = await dealerOver(false);
+    const before = allocations();
+    const sent = await sendBursts(host);
+    // duplexPair hands the very chunks to the peer, which copies them only when it reads them.
+    expect(sameBytes(concat(received).subarray(greeted), wireOf(sent))).toBe(true);
+    expect(allocations() - before).toBeGreaterThanOrEqual(6);
+    engine.destroy();
+  });
+});
+
 // ---- over tcp against a raw peer --------------------------------------------------------------
 
 let context: Context;

@@ -65,6 +65,13 @@ export interface Connection {
    */
   allocateBuffer?(size: number): Uint8Array;
   /**
+   * Optional: true when every chunk passed to `write` so far has left this process's hands (Node:
+   * the kernel took the bytes, nothing is queued in the socket), so the engine may write into
+   * that memory again instead of allocating. Leave it out where a written chunk stays referenced
+   * (inproc hands chunks to the peer): the engine then never reuses one.
+   */
+  written?(): boolean;
+  /**
    * The other end, for transports whose two ends live in one process (inproc). When set, the
    * engine may pass messages by reference once both handshakes are done, skipping the codec.
    */

@@ -167,6 +167,14 @@ export class StreamConnection implements Connection {
     return Buffer.allocUnsafeSlow(size);
   }
 
+  /**
+   * Node decrements `writableLength` as soon as libuv finished a write (synchronously when the
+   * kernel took it all at once), so zero means no chunk is referenced by a pending write.
+   */
+  written(): boolean {
+    return this.socket.writableLength === 0;
+  }
+
   ref(): void {
     this.socket.ref();
   }

@@ -1,6 +1,12 @@
 import { createServer, type LookupFunction, Socket } from "node:net";
 import { networkInterfaces } from "node:os";
-import { isZmqError, parseEndpoint, type TransportOptions, ZmqError } from "@zmtp/spec";
+import {
+  type Connection,
+  isZmqError,
+  parseEndpoint,
+  type TransportOptions,
+  ZmqError,
+} from "@zmtp/spec";
 import { record, TransportHarness } from "@zmtp/testkit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TcpTransport, tcp, unmapIpv4 } from "../src/index";
@@ -206,6 +212,28 @@ describe("tcp connection", () => {
     client.write([Uint8Array.of(4)]);
     expect(write).toHaveBeenCalledTimes(1);
     await atServer.untilBytes(4);
+  });
+
+  it("says written() only while no write waits for the kernel", async () => {
+    const h = setup();
+    const { client, server } = await h.pair("tcp://127.0.0.1:*");
+    const atClient = record(client);
+    const atServer = record(server);
+    const written = () => (client as Connection & { written(): boolean }).written();
+    expect(written()).toBe(true);
+    // The server stops reading (its socket pauses when this byte arrives while paused): 32 MiB
+    // cannot all reach the kernel's buffers.
+    server.pause();
+    client.write([Uint8Array.of(1)]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const big = new Uint8Array(32 * 1024 * 1024);
+    expect(client.write([big])).toBe(false);
+    expect(written()).toBe(false);
+    const drained = atClient.nextDrain();
+    server.resume();
+    await drained;
+    expect(written()).toBe(true);
+    await atServer.untilBytes(1 + big.length);
   });
 
   it("unmaps IPv4-mapped IPv6 peer addresses", () => {
