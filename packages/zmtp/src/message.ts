@@ -2,7 +2,12 @@
  * Message parts as zeromq.js takes and gives them. Sent parts may be strings (UTF-8), Buffers,
  * typed arrays, ArrayBuffers, numbers or null; received parts are Buffers that share memory with
  * the received bytes (no copy).
+ *
+ * A sent part of up to COPY_MAX bytes is copied at `send`, as zeromq.js copies it (its zero-copy
+ * threshold is 128 bytes): the caller may reuse the buffer as soon as `send` returns. Larger parts
+ * go by reference until they are written (zeromq.js hands them to libzmq without a copy too).
  */
+import { Buffer } from "node:buffer";
 
 export type MessageLike =
   | ArrayBufferView
@@ -16,15 +21,32 @@ export type Message = Buffer;
 
 const EMPTY = new Uint8Array(0);
 
+/** Parts up to this size are copied at send (zeromq.js: `zero_copy_threshold`, 1 << 7). */
+export const COPY_MAX = 128;
+
+/** A copy of a small part (Node's pooled allocation: no backing store of its own). */
+function copied(part: Uint8Array): Uint8Array {
+  const copy = Buffer.allocUnsafe(part.length);
+  copy.set(part);
+  return copy;
+}
+
 export function toFrame(part: MessageLike): Uint8Array {
-  if (part instanceof Uint8Array) return part;
+  if (part instanceof Uint8Array) return part.length <= COPY_MAX ? copied(part) : part;
   if (typeof part === "string") return Buffer.from(part, "utf8");
   if (part === null) return EMPTY;
   if (typeof part === "number") return Buffer.from(String(part), "utf8");
+  let view: Uint8Array;
   if (ArrayBuffer.isView(part))
-    return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
-  if (part instanceof ArrayBuffer || part instanceof SharedArrayBuffer) return new Uint8Array(part);
-  throw new TypeError("Message must be a string, Buffer, ArrayBuffer, typed array, number or null");
+    view = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  else if (part instanceof ArrayBuffer || part instanceof SharedArrayBuffer)
+    view = new Uint8Array(part);
+  else {
+    throw new TypeError(
+      "Message must be a string, Buffer, ArrayBuffer, typed array, number or null",
+    );
+  }
+  return view.length <= COPY_MAX ? copied(view) : view;
 }
 
 export function toFrames(message: MessageLike | MessageLike[]): Uint8Array[] {

@@ -36,6 +36,29 @@ describe.each(IMPLEMENTATIONS)("%s: messages", (name) => {
     ]);
   });
 
+  it.each(["tcp", "inproc"] as const)(
+    "copies a part of up to 128 bytes at send: the buffer may be reused at once (%s)",
+    async (transport) => {
+      const a = t.track(new t.zmq.Pair());
+      const b = t.track(new t.zmq.Pair());
+      b.connect(await bindTo(a, transport));
+      for (const size of [1, 16, 128]) {
+        const reused = Buffer.alloc(size);
+        const typed = new Uint32Array(Math.ceil(size / 4));
+        for (let index = 0; index < 10; index++) {
+          reused[0] = index;
+          typed[0] = index;
+          await a.send([reused, typed, typed.buffer]);
+        }
+        for (let index = 0; index < 10; index++) {
+          const [part, view, whole] = await recv(b);
+          expect([part![0], view![0], whole![0]]).toEqual([index, index, index]);
+          expect(part!.length).toBe(size);
+        }
+      }
+    },
+  );
+
   it("keeps empty frames, anywhere in a message", async () => {
     const [a, b] = await pair();
     await a.send(["", Buffer.alloc(0), "middle", new Uint8Array(0), ""]);
