@@ -59,7 +59,7 @@ export function encodeMetadata(
 }
 
 /**
- * Returns a Map with LOWER-CASED names and value views. EPROTO on a name length 0, bad name
+ * Returns a Map with LOWER-CASED names and copied values. EPROTO on a name length 0, bad name
  * characters, a value length past the end, or a value length >= 2^31. Never allocates more than
  * the input size. When a name repeats, the first occurrence wins (as libzmq's property map does).
  */
@@ -95,7 +95,10 @@ export function decodeMetadata(data: Uint8Array): Map<string, Uint8Array> {
       throw new ZmqError("EPROTO", `Metadata value of "${name}" runs past the end`);
     }
     if (!properties.has(name)) {
-      properties.set(name, data.subarray(valueStart, valueStart + valueLength));
+      // A copy: values live as long as the connection (a routing id, ZAP's metadata), and a view
+      // would keep the whole received chunk alive and share memory with it. (Not `slice`: on a
+      // Node Buffer that is a view too.)
+      properties.set(name, new Uint8Array(data.subarray(valueStart, valueStart + valueLength)));
     }
     offset = valueStart + valueLength;
   }

@@ -25,7 +25,7 @@ const EMPTY = new Uint8Array(0);
 export const COPY_MAX = 128;
 
 /** A copy of a small part (Node's pooled allocation: no backing store of its own). */
-function copied(part: Uint8Array): Uint8Array {
+function copied(part: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafe(part.length);
   copy.set(part);
   return copy;
@@ -60,14 +60,19 @@ export function toFrames(message: MessageLike | MessageLike[]): Uint8Array[] {
 
 /**
  * The received frames as Buffers, in the same array (the socket owns a received message's array):
- * tcp and ipc frames are views into Buffer chunks and so already Buffers; other views (inproc,
- * CURVE) are wrapped without copying.
+ * tcp and ipc frames are views into Buffer chunks and so already Buffers. Other frames (a
+ * ROUTER's routing id, inproc, CURVE) are copied up to COPY_MAX bytes, which costs what wrapping
+ * them does and gives every message parts of its own (a routing id is the same array for every
+ * message of a peer), and wrapped without copying above.
  */
 export function toBuffers(frames: Uint8Array[]): Buffer[] {
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
     if (!Buffer.isBuffer(frame)) {
-      frames[i] = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+      frames[i] =
+        frame.length <= COPY_MAX
+          ? copied(frame)
+          : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
     }
   }
   return frames as Buffer[];

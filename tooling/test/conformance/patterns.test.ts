@@ -73,6 +73,29 @@ describe.each(IMPLEMENTATIONS)("%s: socket patterns", (name) => {
     expect(await recvText(bob)).toEqual(["for bob"]);
   });
 
+  it.each(["tcp", "inproc"] as const)(
+    "ROUTER gives each message a routing id of its own: changing one changes nothing (%s)",
+    async (transport) => {
+      const router = t.track(new t.zmq.Router());
+      const endpoint = await bindTo(router, transport);
+      const named = t.track(new t.zmq.Dealer({ routingId: "named" }));
+      const anonymous = t.track(new t.zmq.Dealer());
+      named.connect(endpoint);
+      anonymous.connect(endpoint);
+      for (const dealer of [named, anonymous]) {
+        await dealer.send("one");
+        const [id] = await recv(router);
+        const saved = Buffer.from(id!);
+        id!.fill(0xee);
+        await dealer.send("two");
+        const [again] = await recv(router);
+        expect(again).toEqual(saved);
+        await router.send([saved, "reply"]);
+        expect(await recvText(dealer)).toEqual(["reply"]);
+      }
+    },
+  );
+
   it("ROUTER: EHOSTUNREACH for an unknown identity when mandatory, silent drop otherwise", async () => {
     const mandatory = t.track(new t.zmq.Router({ mandatory: true }));
     const dealer = t.track(new t.zmq.Dealer({ routingId: "known" }));
