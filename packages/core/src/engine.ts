@@ -85,6 +85,8 @@ export class ZmtpEngine implements PipeEngine {
   private readPaused = false;
   private waitingDrain = false;
   private flushScheduled = false;
+  /** Messages encoded since the last write (they wait in the encoder for the scheduled one). */
+  private encodedSinceWrite = 0;
   /**
    * The next message may be written at once, inside the send, instead of on the next macrotask.
    * Request-reply traffic (a send, then data from the peer, then a send) writes each message
@@ -454,23 +456,39 @@ export class ZmtpEngine implements PipeEngine {
   // ---- outbound ---------------------------------------------------------------------------
 
   outboundActivated(): void {
-    if (this.flushScheduled || this.state !== "active") return;
+    if (this.state !== "active") return;
+    const pipe = this.pipe;
     if (
-      this.writeThrough &&
+      pipe !== undefined &&
       !this.flushing &&
+      !this.waitingDrain &&
       this.directDecided &&
       this.directPeer === undefined
     ) {
-      this.writeThrough = false;
-      this.flush();
-      return;
+      if (this.writeThrough && !this.flushScheduled) {
+        this.writeThrough = false;
+        this.flush();
+        return;
+      }
+      // Encoded now, written with the rest of the turn's batch: the bytes of every part the
+      // encoder copies (below 8 KiB) leave the caller's buffers during its send. A conflating
+      // pipe keeps its newest message until the write instead.
+      if (!pipe.conflate) {
+        this.flushing = true;
+        try {
+          this.encodePipe(pipe, false);
+        } finally {
+          this.flushing = false;
+        }
+      }
     }
+    if (this.flushScheduled) return;
     if (!this.held) this.updateHold();
     this.flushScheduled = true;
     scheduleMacrotask(() => {
       this.flushScheduled = false;
       // A single message since the last write is no burst: the next one may go at once.
-      if ((this.pipe?.outboundLength ?? 0) <= 1) this.writeThrough = true;
+      if (this.encodedSinceWrite + (this.pipe?.outboundLength ?? 0) <= 1) this.writeThrough = true;
       this.flush();
     });
   }
@@ -530,13 +548,17 @@ export class ZmtpEngine implements PipeEngine {
     }
   }
 
-  /** Encodes and writes what the pipe holds, in batches of up to BATCH_BYTES. */
-  private encodePipe(pipe: Pipe): void {
+  /**
+   * Encodes what the pipe holds and writes it in batches of up to BATCH_BYTES; with `write`
+   * false, the last part-batch stays in the encoder for the next write.
+   */
+  private encodePipe(pipe: Pipe, write = true): void {
     const encoder = this.encoder;
     const encode = this.mechanism?.encode;
     for (;;) {
       const message = pipe.pull();
       if (message === undefined) break;
+      this.encodedSinceWrite++;
       if (this.subscriptionCommands && this.peerMinor >= 1 && message.length === 1) {
         const body = message[0]!;
         if (body.length > 0 && (body[0] === 1 || body[0] === 0)) {
@@ -563,6 +585,7 @@ export class ZmtpEngine implements PipeEngine {
         return;
       }
     }
+    if (!write) return;
     this.writeBatch();
     if (this.closing && pipe.outboundLength === 0 && !this.waitingDrain) this.finishClose();
     else this.updateHold();
@@ -588,10 +611,17 @@ export class ZmtpEngine implements PipeEngine {
 
   /** Writes what is batched; false when the connection asked us to wait for drain. */
   private writeBatch(): boolean {
+    this.encodedSinceWrite = 0;
     const chunks = this.encoder.flush();
     if (chunks.length === 0 || this.stopped) return !this.waitingDrain;
-    if (!this.connection.write(chunks)) this.waitingDrain = true;
-    else if (this.connection.written?.() === true) this.encoder.release();
+    const belowMark = this.connection.write(chunks);
+    if (this.connection.written?.() === true) {
+      // Everything left already. Node still asks for `drain` after a write above its mark that
+      // the kernel took at once; nothing is queued, so there is nothing to wait for.
+      this.encoder.release();
+    } else if (!belowMark) {
+      this.waitingDrain = true;
+    }
     return !this.waitingDrain;
   }
 

@@ -259,6 +259,25 @@ describe("engine in memory: when it writes", () => {
     engine.destroy();
   });
 
+  it("encodes a burst during each send and writes it once: later changes to a part are not sent", async () => {
+    const { host, engine, writes, received } = await activeDealer();
+    host.pipe.write([bytes("lead")]); // written at once (see above): what follows is a burst
+    const before = writes.length;
+    const part = bytes("value 0");
+    for (let index = 1; index <= 3; index++) {
+      host.pipe.write([part]);
+      part.set(bytes(`value ${index}`)); // the caller reuses its buffer once send returned
+    }
+    expect(host.pipe.outboundLength).toBe(0); // all taken by the engine already...
+    expect(writes.length).toBe(before); // ...but not written yet
+    await turns(1);
+    expect(writes.length).toBe(before + 1);
+    const wire = Buffer.from(concat(received));
+    for (const value of ["value 0", "value 1", "value 2"]) expect(wire.includes(value)).toBe(true);
+    expect(wire.includes("value 3")).toBe(false);
+    engine.destroy();
+  });
+
   it("keeps the order of a batched message and an answer sent after data arrived", async () => {
     const { host, engine, remote, received } = await activeDealer();
     host.pipe.write([bytes("queued")]); // a burst after "first": scheduled
