@@ -41,6 +41,7 @@ interface Exports {
   readonly BOX: { readonly value: number };
   readonly DATA: { readonly value: number };
   readonly DATA_SIZE: { readonly value: number };
+  readonly FIRST_CHUNK: { readonly value: number };
   hsalsa20(): void;
   begin(length: number): void;
   polyInit(): void;
@@ -52,6 +53,7 @@ interface Exports {
   openChunk(length: number): void;
   sealFinish(): void;
   openFinish(): number;
+  wipe(length: number): void;
 }
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -93,6 +95,13 @@ export class WasmSecretbox {
   readonly #box: number;
   readonly #data: number;
   readonly #dataSize: number;
+  readonly #firstChunk: number;
+  /**
+   * The last views of a sealed box (from BOX) and of opened plaintext (from DATA), kept because
+   * messages of one stream tend to have the same length and a view costs as much as the copy.
+   */
+  #boxView: Uint8Array;
+  #plainView: Uint8Array;
 
   constructor(exports: object) {
     const wasm = exports as Exports;
@@ -106,6 +115,9 @@ export class WasmSecretbox {
     this.#box = wasm.BOX.value;
     this.#data = wasm.DATA.value;
     this.#dataSize = wasm.DATA_SIZE.value;
+    this.#firstChunk = wasm.FIRST_CHUNK.value;
+    this.#boxView = this.#memory.subarray(this.#box, this.#box);
+    this.#plainView = this.#memory.subarray(this.#data, this.#data);
   }
 
   /**
@@ -135,14 +147,17 @@ export class WasmSecretbox {
         data,
       );
       wasm.seal(length);
-      output.set(memory.subarray(this.#box, data + length), outputOffset);
+      let view = this.#boxView;
+      if (view.length !== MAC_SIZE + length) {
+        view = this.#boxView = memory.subarray(this.#box, data + length);
+      }
+      output.set(view, outputOffset);
       return;
     }
     wasm.begin(length);
-    // The first chunk stops 32 bytes short of the data area: with the 32 bytes of block 0 that
-    // the Poly1305 key took, every later chunk starts on a keystream block boundary (and all
-    // but the last are whole 16-byte Poly1305 blocks).
-    let size = this.#dataSize - 32;
+    // The first chunk is a little shorter than the data area, so that every later chunk starts
+    // on a boundary of the module's four-block keystream batches (see FIRST_CHUNK in the .wat).
+    let size = this.#firstChunk;
     const cipherOffset = outputOffset + MAC_SIZE;
     for (let done = 0; done < length; ) {
       const count = Math.min(size, length - done);
@@ -186,13 +201,17 @@ export class WasmSecretbox {
       );
       if (wasm.open(cipherLength) === 0) return undefined;
       const plain = allocate(cipherLength);
-      plain.set(memory.subarray(data, data + cipherLength));
+      let view = this.#plainView;
+      if (view.length !== cipherLength) {
+        view = this.#plainView = memory.subarray(data, data + cipherLength);
+      }
+      plain.set(view);
       return plain;
     }
     memory.set(buffer.subarray(offset, offset + MAC_SIZE), this.#box);
     wasm.begin(cipherLength);
     const plain = allocate(cipherLength);
-    let size = this.#dataSize - 32; // as in sealInto
+    let size = this.#firstChunk; // as in sealInto
     const cipherOffset = offset + MAC_SIZE;
     for (let done = 0; done < cipherLength; ) {
       const count = Math.min(size, cipherLength - done);
@@ -204,6 +223,7 @@ export class WasmSecretbox {
       size = this.#dataSize;
     }
     if (wasm.openFinish() === 0) {
+      wasm.wipe(this.#dataSize);
       plain.fill(0);
       return undefined;
     }
