@@ -278,8 +278,10 @@ export function loadSecretboxWasm(
     return new WasmSecretbox(new api.Instance(new api.Module(bytes), {}).exports);
   } catch {
     if (later !== undefined) {
-      api
-        .compile(bytes)
+      // Any failure here (a content security policy that forbids WebAssembly, say) keeps the
+      // JavaScript implementation, quietly.
+      Promise.resolve()
+        .then(() => api.compile(bytes))
         .then((module) => api.instantiate(module, {}))
         .then(
           (instance) => later(new WasmSecretbox(instance.exports)),
