@@ -9,6 +9,7 @@ import fc from "fast-check";
 import nacl from "tweetnacl";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import wabt from "wabt";
+import * as curve from "../src/curve/index";
 import {
   hsalsa20,
   poly1305Tag,
@@ -107,8 +108,9 @@ function using(implementation: SecretboxImplementation): void {
   afterAll(() => setSecretboxImplementation("auto"));
 }
 
-it("Node runs the WebAssembly implementation by default", () => {
+it("Node runs the WebAssembly implementation by default, and @zmtp/security/curve says so", () => {
   expect(secretboxImplementation()).toBe("wasm");
+  expect(curve.secretboxImplementation()).toBe("wasm");
 });
 
 for (const implementation of ["wasm", "js"] as const) {

@@ -24,6 +24,8 @@ export {
   SECRETBOX_KEY_SIZE,
   SECRETBOX_MAC_SIZE,
   SECRETBOX_NONCE_SIZE,
+  type SecretboxImplementation,
+  secretboxImplementation,
   secretboxOpen,
   secretboxOpenAt,
   secretboxSeal,

@@ -51,7 +51,7 @@ let active: WasmSecretbox | undefined = wasm;
 
 export type SecretboxImplementation = "wasm" | "js";
 
-/** @internal Which implementation the functions of this module run now. */
+/** Which implementation the secretbox functions (and so CURVE) run now: "wasm" or "js". */
 export function secretboxImplementation(): SecretboxImplementation {
   return active === undefined ? "js" : "wasm";
 }
