@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterEach, expect } from "vitest";
 import type { EventOfType, EventType, Observer, Socket } from "zeromq";
 
-export type Transport = "tcp" | "ipc";
+export type Transport = "tcp" | "ipc" | "inproc";
+/** The transports between processes, which most cases run over. */
 export const TRANSPORTS = ["tcp", "ipc"] as const satisfies readonly Transport[];
 
 /** How long a helper waits for a message, an event or a condition before failing the test. */
@@ -30,9 +31,16 @@ export function ipcEndpoint(label = "sock"): string {
   return `ipc://${path}`;
 }
 
-/** An endpoint to bind: an ephemeral tcp port on loopback, or a fresh ipc path. */
+let inprocCounter = 0;
+
+/** An endpoint to bind: an ephemeral tcp port on loopback, a fresh ipc path or inproc name. */
 export function bindEndpoint(transport: Transport): string {
-  return transport === "tcp" ? "tcp://127.0.0.1:*" : ipcEndpoint();
+  if (transport === "tcp") return "tcp://127.0.0.1:*";
+  if (transport === "inproc") {
+    inprocCounter += 1;
+    return `inproc://conformance-${process.pid}-${inprocCounter}-${randomBytes(3).toString("hex")}`;
+  }
+  return ipcEndpoint();
 }
 
 /** Binds and returns the resolved endpoint (`lastEndpoint`), which is what peers connect to. */
