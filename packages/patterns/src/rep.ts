@@ -7,10 +7,13 @@
 import { type Context, FairQueue, type Message, type Pipe, SocketBase } from "@zmtp/core";
 import { ZmqError } from "@zmtp/spec";
 
+/** Between a reply and the next request there is no envelope (never written to). */
+const NO_ENVELOPE: Message = Object.freeze([]) as unknown as Message;
+
 export class RepSocket extends SocketBase {
   private readonly fq = new FairQueue();
   private sendingReply = false;
-  private envelope: Message = [];
+  private envelope: Message = NO_ENVELOPE;
   private replyPipe: Pipe | undefined;
 
   constructor(context: Context) {
@@ -34,10 +37,11 @@ export class RepSocket extends SocketBase {
       let delimiter = 0;
       while (delimiter < message.length && message[delimiter]!.length !== 0) delimiter++;
       if (delimiter === message.length) continue;
-      this.envelope = message.slice(0, delimiter + 1);
+      // The socket owns the received array: the envelope is cut off it, not copied twice.
+      this.envelope = message.splice(0, delimiter + 1);
       this.replyPipe = this.fq.lastPipe;
       this.sendingReply = true;
-      return message.slice(delimiter + 1);
+      return message;
     }
   }
 
@@ -48,7 +52,7 @@ export class RepSocket extends SocketBase {
     this.replyPipe = undefined;
     // The saved envelope is used once: the parts go after it, in place.
     const reply = this.envelope;
-    this.envelope = [];
+    this.envelope = NO_ENVELOPE;
     for (let index = 0; index < message.length; index++) reply.push(message[index]!);
     pipe?.write(reply);
     return true;

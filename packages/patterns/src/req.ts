@@ -54,7 +54,10 @@ export class ReqSocket extends DealerSocket {
       if (message[index]?.length !== 0) continue;
       this.receivingReply = false;
       this.replyPipe = undefined;
-      return message.slice(index + 1);
+      // The socket owns the received array: drop the envelope in place.
+      if (index === 0) message.shift();
+      else message.splice(0, index + 1);
+      return message;
     }
   }
 
