@@ -1,7 +1,7 @@
 /**
  * Message parts as zeromq.js takes and gives them. Sent parts may be strings (UTF-8), Buffers,
- * typed arrays, ArrayBuffers, numbers or null; received parts are Buffers that share memory with
- * the received bytes (no copy).
+ * typed arrays, ArrayBuffers, numbers or null; received parts are Buffers, over tcp and ipc views
+ * of the received bytes (no copy; see `toBuffers` for the others).
  *
  * A sent part of up to COPY_MAX bytes is copied at `send`, as zeromq.js copies it (its zero-copy
  * threshold is 128 bytes): the caller may reuse the buffer as soon as `send` returns. Larger parts
