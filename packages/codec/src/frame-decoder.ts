@@ -7,7 +7,7 @@
  * made after the size passed the `maxMessageSize` check.
  */
 import { ZmqError } from "@zmtp/spec";
-import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAGS_RESERVED, type Frame } from "./frame";
+import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAGS_RESERVED, type Frame, zeroed } from "./frame";
 
 export interface FrameDecoderOptions {
   /**
@@ -21,8 +21,6 @@ export interface FrameDecoderOptions {
    */
   allocate?: (size: number) => Uint8Array;
 }
-
-const zeroed = (size: number): Uint8Array => new Uint8Array(size);
 
 const SHORT_HEADER = 2;
 const LONG_HEADER = 9;

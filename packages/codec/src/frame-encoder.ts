@@ -3,7 +3,7 @@
  * bytes, a long header `flags|LONG u64-BE-size` otherwise.
  */
 import { ZmqError } from "@zmtp/spec";
-import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, SHORT_FRAME_MAX } from "./frame";
+import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, SHORT_FRAME_MAX, zeroed } from "./frame";
 
 const TWO_POW_32 = 0x1_0000_0000;
 
@@ -66,8 +66,6 @@ export interface FrameEncoderOptions {
    */
   allocate?: (size: number) => Uint8Array;
 }
-
-const zeroed = (size: number): Uint8Array => new Uint8Array(size);
 
 /**
  * Batches many frames: small frames are coalesced into one growing buffer; bodies >= a

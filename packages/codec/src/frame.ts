@@ -21,3 +21,6 @@ export interface Frame {
   readonly command: boolean;
   readonly body: Uint8Array;
 }
+
+/** The default allocator of the encoder's and decoder's buffers: `new Uint8Array`, zero-filled. */
+export const zeroed = (size: number): Uint8Array => new Uint8Array(size);
