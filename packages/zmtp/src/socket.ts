@@ -21,6 +21,8 @@ export type { Message, MessageLike };
  */
 class Pending<T> {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The socket, kept reachable while this waits (an unreachable socket is closed). */
+  owner: object | undefined = undefined;
   #held = true;
 
   constructor(
@@ -218,8 +220,9 @@ export class Socket {
       closeRequested: false,
     };
     this.#state = state;
-    core.onReadable = () => this.retryReceive(state);
-    core.onWritable = () => this.retrySend(state);
+    core.onReadable = () => retryReceive(state);
+    core.onWritable = () => retrySend(state);
+    unreachable?.register(this, state, state);
     Object.seal(this);
     const { context: _ignored, ...rest } = options;
     Object.assign(this, rest);
@@ -342,7 +345,7 @@ export class Socket {
     state.syncOperations = 0;
     return new Promise<void>((settle, fail) => {
       const pending = new PendingSend(settle, fail, frames);
-      if (yielding) nextTurn(() => this.retrySend(state));
+      if (yielding) nextTurn(() => retrySend(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
           if (state.sending !== pending) return;
@@ -357,6 +360,7 @@ export class Socket {
           }
         }, timeout);
       }
+      pending.owner = this;
       state.sending = pending;
     });
   }
@@ -384,13 +388,13 @@ export class Socket {
         if (frames !== undefined) {
           if (overdue) {
             state.syncOperations = 0;
-            if (state.sending !== undefined) this.retrySend(state);
+            if (state.sending !== undefined) retrySend(state);
             const result = into.wrap(toBuffers(frames));
             return new Promise<T>((resolve) => nextTurn(() => resolve(result)));
           }
           state.syncOperations++;
           // Reading may make the socket writable (a REQ that got its reply): retry a waiting send.
-          if (state.sending !== undefined) this.retrySend(state);
+          if (state.sending !== undefined) retrySend(state);
           return Promise.resolve(into.wrap(toBuffers(frames)));
         }
       } catch (error) {
@@ -401,7 +405,7 @@ export class Socket {
     state.syncOperations = 0;
     return new Promise<T>((settle, fail) => {
       const pending = new PendingReceive(settle as (value: unknown) => void, fail, into);
-      if (yielding) nextTurn(() => this.retryReceive(state));
+      if (yielding) nextTurn(() => retryReceive(state));
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
           if (state.receiving !== pending) return;
@@ -409,47 +413,9 @@ export class Socket {
           pending.reject(timeoutError());
         }, timeout);
       }
+      pending.owner = this;
       state.receiving = pending;
     });
-  }
-
-  private retrySend(state: SocketState): void {
-    const pending = state.sending;
-    if (pending === undefined) return;
-    if (state.closed) return;
-    let sent: boolean;
-    try {
-      sent = state.core.send(pending.frames);
-    } catch (error) {
-      if (waitsForWritable(state, error)) return;
-      state.sending = undefined;
-      clearTimeout(pending.timer);
-      pending.reject(error as Error);
-      return;
-    }
-    if (!sent) return;
-    state.sending = undefined;
-    clearTimeout(pending.timer);
-    pending.resolve();
-  }
-
-  private retryReceive(state: SocketState): void {
-    const pending = state.receiving;
-    if (pending === undefined || state.closed) return;
-    let frames: Uint8Array[] | undefined;
-    try {
-      frames = state.core.receive();
-    } catch (error) {
-      state.receiving = undefined;
-      clearTimeout(pending.timer);
-      pending.reject(error as Error);
-      return;
-    }
-    if (frames === undefined) return;
-    state.receiving = undefined;
-    clearTimeout(pending.timer);
-    if (state.sending !== undefined) this.retrySend(state);
-    pending.deliver(toBuffers(frames));
   }
 
   /**
@@ -463,19 +429,8 @@ export class Socket {
       state.closeRequested = true;
       return;
     }
-    state.closed = true;
-    const { sending, receiving } = state;
-    state.sending = undefined;
-    state.receiving = undefined;
-    if (sending) {
-      clearTimeout(sending.timer);
-      sending.reject(timeoutError());
-    }
-    if (receiving) {
-      clearTimeout(receiving.timer);
-      receiving.reject(timeoutError());
-    }
-    state.core.close().catch(() => {});
+    unreachable?.unregister(state);
+    closeState(state);
   }
 
   /**
@@ -487,6 +442,74 @@ export class Socket {
     return new MessageIterator(this, this.#state);
   }
 }
+
+function retrySend(state: SocketState): void {
+  const pending = state.sending;
+  if (pending === undefined) return;
+  if (state.closed) return;
+  let sent: boolean;
+  try {
+    sent = state.core.send(pending.frames);
+  } catch (error) {
+    if (waitsForWritable(state, error)) return;
+    state.sending = undefined;
+    clearTimeout(pending.timer);
+    pending.reject(error as Error);
+    return;
+  }
+  if (!sent) return;
+  state.sending = undefined;
+  clearTimeout(pending.timer);
+  pending.resolve();
+}
+
+function retryReceive(state: SocketState): void {
+  const pending = state.receiving;
+  if (pending === undefined || state.closed) return;
+  let frames: Uint8Array[] | undefined;
+  try {
+    frames = state.core.receive();
+  } catch (error) {
+    state.receiving = undefined;
+    clearTimeout(pending.timer);
+    pending.reject(error as Error);
+    return;
+  }
+  if (frames === undefined) return;
+  state.receiving = undefined;
+  clearTimeout(pending.timer);
+  if (state.sending !== undefined) retrySend(state);
+  pending.deliver(toBuffers(frames));
+}
+
+/** close() once nothing is blocking it: pending operations reject with EAGAIN, linger applies. */
+function closeState(state: SocketState): void {
+  if (state.closed) return;
+  state.closed = true;
+  const { sending, receiving } = state;
+  state.sending = undefined;
+  state.receiving = undefined;
+  if (sending) {
+    clearTimeout(sending.timer);
+    sending.reject(timeoutError());
+  }
+  if (receiving) {
+    clearTimeout(receiving.timer);
+    receiving.reject(timeoutError());
+  }
+  state.core.close().catch(() => {});
+}
+
+/**
+ * As in zeromq.js, a socket the program can no longer reach is closed (with its linger). Nothing
+ * inside keeps the socket object itself: the core's callbacks hold only its state, and a pending
+ * send or receive holds the socket (`Pending.owner`), so one is never collected while an
+ * operation waits.
+ */
+const unreachable =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<SocketState>((state) => closeState(state))
+    : undefined;
 
 /**
  * zeromq.js waits for POLLOUT before it sends when the socket is not writable, and only then
