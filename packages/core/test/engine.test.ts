@@ -15,7 +15,7 @@ import {
   FLAG_COMMAND,
   GREETING_SIZE,
 } from "@zmtp/codec";
-import type { HandshakeFailure, SocketTypeName, ZmqError } from "@zmtp/spec";
+import type { Connection, HandshakeFailure, SocketTypeName, ZmqError } from "@zmtp/spec";
 import { duplexPair } from "@zmtp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -208,6 +208,26 @@ describe("engine in memory", () => {
   });
 });
 
+/** A DEALER engine on `local` that finished the NULL handshake with a raw peer on `remote`. */
+async function handshakenDealer(local: Connection, remote: Connection) {
+  const host = new Host("DEALER");
+  const engine = new ZmtpEngine(local, host, "test://a");
+  const received: Uint8Array[] = [];
+  remote.start({
+    data: (chunk) => received.push(chunk.slice()),
+    drain: () => {},
+    closed: () => {},
+  });
+  engine.start();
+  remote.write([
+    encodeGreeting({ mechanism: "NULL", asServer: false }),
+    encodeFrame(encodeReady([["Socket-Type", "ROUTER"]]), FLAG_COMMAND),
+  ]);
+  await turns(2);
+  expect(engine.handshakeDone).toBe(true);
+  return { host, engine, received };
+}
+
 describe("engine in memory: when it writes", () => {
   /** An active DEALER engine whose connection counts its writes, and the raw peer's bytes. */
   async function activeDealer() {
@@ -218,21 +238,7 @@ describe("engine in memory: when it writes", () => {
       writes.push(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
       return write(chunks);
     };
-    const host = new Host("DEALER");
-    const engine = new ZmtpEngine(local, host, "test://a");
-    const received: Uint8Array[] = [];
-    remote.start({
-      data: (chunk) => received.push(chunk.slice()),
-      drain: () => {},
-      closed: () => {},
-    });
-    engine.start();
-    remote.write([
-      encodeGreeting({ mechanism: "NULL", asServer: false }),
-      encodeFrame(encodeReady([["Socket-Type", "ROUTER"]]), FLAG_COMMAND),
-    ]);
-    await turns(2);
-    expect(engine.handshakeDone).toBe(true);
+    const { host, engine, received } = await handshakenDealer(local, remote);
     // The first message decides the in-process shortcut and goes out on the next turn.
     host.pipe.write([bytes("first")]);
     await turns(1);
@@ -315,21 +321,7 @@ describe("engine in memory: reusing its write buffers", () => {
       connection.written = () => true;
       local.write = (chunks) => write(chunks.map((chunk) => chunk.slice()));
     }
-    const host = new Host("DEALER");
-    const engine = new ZmtpEngine(local, host, "test://a");
-    const received: Uint8Array[] = [];
-    remote.start({
-      data: (chunk) => received.push(chunk.slice()),
-      drain: () => {},
-      closed: () => {},
-    });
-    engine.start();
-    remote.write([
-      encodeGreeting({ mechanism: "NULL", asServer: false }),
-      encodeFrame(encodeReady([["Socket-Type", "ROUTER"]]), FLAG_COMMAND),
-    ]);
-    await turns(2);
-    expect(engine.handshakeDone).toBe(true);
+    const { host, engine, received } = await handshakenDealer(local, remote);
     const greeted = concat(received).length;
     return { host, engine, received, greeted, allocations: () => allocations };
   }
