@@ -18,43 +18,20 @@ import {
   secretboxSealInto,
 } from "../src/curve/secretbox";
 import { hex, spyCrypto, unhex } from "./helpers";
+import {
+  NACL_BOX as BOX,
+  NACL_KEY as FIRST_KEY,
+  lowlevel,
+  NACL_MESSAGE as MESSAGE,
+  NACL_POLY_KEY,
+  NACL_NONCE as NONCE,
+  RFC8439_EDGES,
+  RFC8439_EXAMPLE,
+  SIGMA,
+} from "./secretbox-vectors";
 
 /** Seeded, so a failure reproduces. */
 const RUNS = { seed: 0x5ec7b0c5, numRuns: 150 };
-
-// "Cryptography in NaCl" §9-10 (D. J. Bernstein), the secretbox example, as NaCl's
-// tests/secretbox.c and libsodium's test/default/secretbox.c + secretbox_easy.exp carry it.
-const FIRST_KEY = unhex("1b27556473e985d462cd51197a9a46c76009549eac6474f206c4ee0844f68389");
-const NONCE = unhex("69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37");
-const MESSAGE = unhex(
-  "be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb310e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705",
-);
-const BOX = unhex(
-  "f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c97271d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5",
-);
-/** The Poly1305 key XSalsa20 makes for that box (poly1305-donna's "nacl_key"). */
-const NACL_POLY_KEY = unhex("eea6a7251c1e72916d11c2cb214d3c252539121d8e234e652d651fa4c8cff880");
-
-interface NaclLowLevel {
-  crypto_core_hsalsa20(out: Uint8Array, input: Uint8Array, key: Uint8Array, c: Uint8Array): number;
-  crypto_onetimeauth(
-    out: Uint8Array,
-    outPosition: number,
-    message: Uint8Array,
-    position: number,
-    length: number,
-    key: Uint8Array,
-  ): number;
-  crypto_stream(
-    out: Uint8Array,
-    position: number,
-    length: number,
-    n: Uint8Array,
-    k: Uint8Array,
-  ): number;
-}
-const lowlevel = (nacl as unknown as { lowlevel: NaclLowLevel }).lowlevel;
-const SIGMA = new TextEncoder().encode("expand 32-byte k");
 
 const bytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
 const message = fc.oneof(
@@ -90,48 +67,11 @@ describe("secretbox: NaCl's vector", () => {
 
 describe("Poly1305: RFC 8439", () => {
   it("§2.5.2 example", () => {
-    const key = unhex("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
-    const text = new TextEncoder().encode("Cryptographic Forum Research Group");
-    expect(hex(poly1305Tag(text, key))).toBe("a8061dc1305136c6c22b8baf0c0127a9");
+    const { key, text, tag } = RFC8439_EXAMPLE;
+    expect(hex(poly1305Tag(text, key))).toBe(tag);
   });
 
-  // Appendix A.3 vectors #5-#11: limbs and the final reduction at their edges.
-  const r = (first: string) => unhex(first.padEnd(64, "0")); // r, and s = 0
-  const vectors: [string, Uint8Array, string, string][] = [
-    ["#5 h wraps to 3", r("02"), "ff".repeat(16), "03000000000000000000000000000000"],
-    [
-      "#6 s carries out",
-      unhex(`02${"00".repeat(15)}${"ff".repeat(16)}`),
-      `02${"00".repeat(15)}`,
-      "03000000000000000000000000000000",
-    ],
-    [
-      "#7 h = 2^130 - 5 + 5",
-      r("01"),
-      `${"ff".repeat(16)}f0${"ff".repeat(15)}11${"00".repeat(15)}`,
-      "05000000000000000000000000000000",
-    ],
-    [
-      "#8 h = p exactly",
-      r("01"),
-      `${"ff".repeat(16)}fb${"fe".repeat(15)}${"01".repeat(16)}`,
-      "00000000000000000000000000000000",
-    ],
-    ["#9 h = p - 1 + ...", r("02"), `fd${"ff".repeat(15)}`, `fa${"ff".repeat(15)}`],
-    [
-      "#10 large r limbs",
-      r("0100000000000000040000000000000"),
-      "e33594d7505e43b900000000000000003394d7505e4379cd01000000000000000000000000000000000000000000000001000000000000000000000000000000",
-      "14000000000000005500000000000000",
-    ],
-    [
-      "#11 large r limbs, three blocks",
-      r("0100000000000000040000000000000"),
-      "e33594d7505e43b900000000000000003394d7505e4379cd010000000000000000000000000000000000000000000000",
-      "13000000000000000000000000000000",
-    ],
-  ];
-  for (const [name, key, text, tag] of vectors) {
+  for (const [name, key, text, tag] of RFC8439_EDGES) {
     it(name, () => {
       expect(hex(poly1305Tag(unhex(text), key))).toBe(tag);
     });
