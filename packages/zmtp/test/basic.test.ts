@@ -1,15 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as native from "zeromq";
 import * as zmq from "../src/index";
-
-const open: { close(): void }[] = [];
-function track<T extends { close(): void }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
+import { track } from "./track";
 
 describe("zmtp sockets", () => {
   it("push/pull over tcp between zmtp sockets", async () => {

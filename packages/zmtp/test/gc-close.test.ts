@@ -4,16 +4,12 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
+import { track } from "./track";
 
 setFlagsFromString("--expose_gc");
 const gc = runInNewContext("gc") as () => void;
-
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
 
 /** Collects until `done()` (finalizers run in later turns), for up to about 3 s. */
 async function collectUntil(done: () => boolean): Promise<boolean> {
@@ -26,7 +22,7 @@ async function collectUntil(done: () => boolean): Promise<boolean> {
 
 async function boundPull(): Promise<{ pull: zmq.Pull; disconnects: () => number }> {
   const pull = new zmq.Pull();
-  open.push(pull);
+  track(pull);
   await pull.bind("tcp://127.0.0.1:*");
   let count = 0;
   pull.events.on("disconnect", () => {
@@ -49,7 +45,7 @@ describe("a socket the program dropped", () => {
 
   it("stays open while a receive waits on it, and delivers", async () => {
     const push = new zmq.Push();
-    open.push(push);
+    track(push);
     await push.bind("tcp://127.0.0.1:*");
     const received = (() => {
       const pull = new zmq.Pull();

@@ -3,17 +3,9 @@
  * close, one rejection then the end, queued `next()` calls, `return` and `throw`). Iterating in
  * order and ending at close are also in tooling/test/conformance, against zeromq.js as well.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
-
-const open: { close(): void }[] = [];
-function track<T extends { close(): void }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
+import { track } from "./track";
 
 let endpoints = 0;
 async function pair(options: { receiveTimeout?: number } = {}): Promise<[zmq.Push, zmq.Pull]> {

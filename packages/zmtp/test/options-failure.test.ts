@@ -3,18 +3,10 @@
  * tooling/test/conformance: messages held count against the marks (inspected inside the
  * sockets), and the XPUB welcome message, which zeromq.js 6.8.0 never delivers.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
 import { stateOf } from "../src/socket";
-
-const open: { close(): void }[] = [];
-function track<T extends { close(): void }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
+import { track } from "./track";
 
 interface PipeView {
   outboundLength: number;

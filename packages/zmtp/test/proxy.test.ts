@@ -5,25 +5,17 @@
  */
 
 import { poll } from "@zmtp/devices";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as native from "zeromq";
 import * as zmtp from "../src/index";
 import { stateOf } from "../src/socket";
+import { track } from "./track";
 
 type Lib = typeof native | typeof zmtp;
 const LIBS: [string, Lib][] = [
   ["zmtp", zmtp],
   ["zeromq", native],
 ];
-
-const open: { close(): void }[] = [];
-function track<T extends { close(): void }>(socket: T): T {
-  open.push(socket);
-  return socket;
-}
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
 
 const ANY = "tcp://127.0.0.1:*";
 

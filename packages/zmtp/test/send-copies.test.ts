@@ -3,13 +3,9 @@
  * on every transport (tooling/test/conformance, as zeromq.js). Over a connected tcp or ipc
  * socket zmtp also encodes the message during the send, so parts below 8 KiB may be reused too.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as zmq from "../src/index";
-
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
+import { track } from "./track";
 
 describe("reusing a sent Buffer", () => {
   it.each(["tcp://127.0.0.1:*", "ipc://*"])(
@@ -17,7 +13,8 @@ describe("reusing a sent Buffer", () => {
     async (address) => {
       const pull = new zmq.Pull();
       const push = new zmq.Push();
-      open.push(pull, push);
+      track(pull);
+      track(push);
       await pull.bind(address);
       push.connect(pull.lastEndpoint!);
       await push.send("connected");
