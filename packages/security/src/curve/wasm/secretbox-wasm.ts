@@ -140,12 +140,7 @@ export class WasmSecretbox {
     memory.set(key, this.#key);
     memory.set(nonce, this.#nonce);
     if (length <= this.#dataSize) {
-      memory.set(
-        messageOffset === 0 && length === message.length
-          ? message
-          : message.subarray(messageOffset, messageOffset + length),
-        data,
-      );
+      this.#copyIn(message, messageOffset, length, data);
       wasm.seal(length);
       let view = this.#boxView;
       if (view.length !== MAC_SIZE + length) {
@@ -162,7 +157,7 @@ export class WasmSecretbox {
     for (let done = 0; done < length; ) {
       const count = Math.min(size, length - done);
       const from = messageOffset + done;
-      memory.set(message.subarray(from, from + count), data);
+      this.#copyIn(message, from, count, data);
       wasm.sealChunk(count);
       output.set(memory.subarray(data, data + count), cipherOffset + done);
       done += count;
@@ -193,12 +188,7 @@ export class WasmSecretbox {
     memory.set(key, this.#key);
     memory.set(nonce, this.#nonce);
     if (cipherLength <= this.#dataSize) {
-      memory.set(
-        offset === 0 && length === buffer.length
-          ? buffer
-          : buffer.subarray(offset, offset + length),
-        this.#box,
-      );
+      this.#copyIn(buffer, offset, length, this.#box);
       if (wasm.open(cipherLength) === 0) return undefined;
       const plain = allocate(cipherLength);
       let view = this.#plainView;
@@ -208,7 +198,7 @@ export class WasmSecretbox {
       plain.set(view);
       return plain;
     }
-    memory.set(buffer.subarray(offset, offset + MAC_SIZE), this.#box);
+    this.#copyIn(buffer, offset, MAC_SIZE, this.#box);
     wasm.begin(cipherLength);
     const plain = allocate(cipherLength);
     let size = this.#firstChunk; // as in sealInto
@@ -216,7 +206,7 @@ export class WasmSecretbox {
     for (let done = 0; done < cipherLength; ) {
       const count = Math.min(size, cipherLength - done);
       const from = cipherOffset + done;
-      memory.set(buffer.subarray(from, from + count), data);
+      this.#copyIn(buffer, from, count, data);
       wasm.openChunk(count);
       plain.set(memory.subarray(data, data + count), done);
       done += count;
@@ -228,6 +218,14 @@ export class WasmSecretbox {
       return undefined;
     }
     return plain;
+  }
+
+  /** Copies `source[offset, offset + length)` to `at` in the module's memory (no view for all of it). */
+  #copyIn(source: Uint8Array, offset: number, length: number, at: number): void {
+    this.#memory.set(
+      offset === 0 && length === source.length ? source : source.subarray(offset, offset + length),
+      at,
+    );
   }
 
   /** HSalsa20 of a 32-byte key and a 16-byte input into `output[0, 32)`. */
@@ -249,7 +247,7 @@ export class WasmSecretbox {
     // Whole chunks of the data area are whole 16-byte blocks; only the last may end partial.
     for (let done = 0; done < message.length; done += this.#dataSize) {
       const count = Math.min(this.#dataSize, message.length - done);
-      memory.set(count === message.length ? message : message.subarray(done, done + count), data);
+      this.#copyIn(message, done, count, data);
       wasm.polyUpdate(data, count);
     }
     wasm.polyFinish();
