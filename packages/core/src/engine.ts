@@ -119,6 +119,8 @@ export class ZmtpEngine implements PipeEngine {
   private directDecided = false;
   /** An in-process peer waiting for our pipe to make room. */
   private directWaiter: ZmtpEngine | undefined;
+  /** The connection's allocator, for the decoder, the encoder and the mechanism's bodies. */
+  private readonly allocate: ((size: number) => Uint8Array) | undefined;
 
   constructor(
     readonly connection: Connection,
@@ -128,6 +130,7 @@ export class ZmtpEngine implements PipeEngine {
     // ZMQ_MAXMSGSIZE: any negative value means no limit.
     const { maxMessageSize } = host.options;
     const allocate = connection.allocateBuffer?.bind(connection);
+    this.allocate = allocate;
     this.decoder = new FrameDecoder({
       maxMessageSize: maxMessageSize < 0 ? -1 : maxMessageSize,
       ...(allocate === undefined ? {} : { allocate }),
@@ -259,6 +262,7 @@ export class ZmtpEngine implements PipeEngine {
       zapDomain: options.zapDomain,
       zapEnforceDomain: options.zapEnforceDomain,
       zap: this.host.zap,
+      ...(this.allocate === undefined ? {} : { allocate: this.allocate }),
     });
     this.state = "handshake";
     // A mechanism may wait on ZAP from the start (NULL with a ZAP domain, as libzmq does).

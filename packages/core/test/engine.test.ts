@@ -15,7 +15,14 @@ import {
   FLAG_COMMAND,
   GREETING_SIZE,
 } from "@zmtp/codec";
-import type { Connection, HandshakeFailure, SocketTypeName, ZmqError } from "@zmtp/spec";
+import type {
+  Connection,
+  HandshakeFailure,
+  MechanismFactory,
+  MechanismSetup,
+  SocketTypeName,
+  ZmqError,
+} from "@zmtp/spec";
 import { duplexPair } from "@zmtp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -227,6 +234,51 @@ async function handshakenDealer(local: Connection, remote: Connection) {
   expect(engine.handshakeDone).toBe(true);
   return { host, engine, received };
 }
+
+describe("engine in memory: the mechanism's allocator", () => {
+  /** An engine whose NULL mechanism records what it was created with, after the peer greets. */
+  async function setupOf(allocateBuffer?: (size: number) => Uint8Array) {
+    const [local, remote] = duplexPair();
+    if (allocateBuffer !== undefined) {
+      (local as typeof local & { allocateBuffer(size: number): Uint8Array }).allocateBuffer =
+        allocateBuffer;
+    }
+    const setups: MechanismSetup[] = [];
+    const host = new Host("DEALER");
+    (host as { mechanism: MechanismFactory }).mechanism = {
+      name: "NULL",
+      create(setup) {
+        setups.push(setup);
+        return nullMechanism.create(setup);
+      },
+    };
+    remote.start({ data: () => {}, drain: () => {}, closed: () => {} });
+    new ZmtpEngine(local, host, "test://a").start();
+    remote.write([encodeGreeting({ mechanism: "NULL", asServer: false })]);
+    await turns(2);
+    expect(setups.length).toBe(1);
+    return setups[0]!;
+  }
+
+  it("is the connection's allocateBuffer, so decoded bodies (CURVE) are the transport's memory", async () => {
+    const sizes: number[] = [];
+    const made: Uint8Array[] = [];
+    const setup = await setupOf((size) => {
+      sizes.push(size);
+      made.push(new Uint8Array(size));
+      return made.at(-1)!;
+    });
+    const before = sizes.length;
+    const body = setup.allocate?.(300);
+    expect(sizes.slice(before)).toEqual([300]);
+    expect(body).toBe(made.at(-1));
+  });
+
+  it("is left out where the connection has none (the mechanism then uses its own)", async () => {
+    const setup = await setupOf();
+    expect("allocate" in setup).toBe(false);
+  });
+});
 
 describe("engine in memory: when it writes", () => {
   /** An active DEALER engine whose connection counts its writes, and the raw peer's bytes. */

@@ -17,6 +17,7 @@ import {
   secretboxImplementation,
   secretboxOpen,
   secretboxOpenAt,
+  secretboxOpenSplit,
   secretboxSeal,
   secretboxSealInPlace,
   secretboxSealInto,
@@ -205,6 +206,57 @@ for (const implementation of ["wasm", "js"] as const) {
         ),
         RUNS,
       );
+    });
+
+    it("openSplit returns the first plaintext byte and writes the rest, at any offset", () => {
+      fc.assert(
+        fc.property(
+          bytes(32),
+          bytes(24),
+          length.filter((size) => size > 0),
+          fc.integer({ min: 0, max: 100 }),
+          fc.integer({ min: 0, max: 40 }),
+          (key, nonce, size, offset, after) => {
+            const text = nacl.randomBytes(size);
+            const box = nacl.secretbox(text, nonce, key);
+            const buffer = new Uint8Array(offset + box.length + after).fill(0x5a);
+            buffer.set(box, offset);
+            const output = new Uint8Array(size - 1 + after).fill(0xa5);
+            expect(secretboxOpenSplit(buffer, offset, box.length, nonce, key, output)).toBe(
+              text[0],
+            );
+            expect(hex(output.subarray(0, size - 1))).toBe(hex(text.subarray(1)));
+            expect(output.subarray(size - 1).every((byte) => byte === 0xa5)).toBe(true);
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it("openSplit of a tampered or too short box is -1 and leaves no plaintext", () => {
+      for (const size of [1, 40, 300, FIRST_CHUNK, FIRST_CHUNK + 1, 150_000]) {
+        const key = nacl.randomBytes(32);
+        const nonce = nacl.randomBytes(24);
+        const text = nacl.randomBytes(size);
+        const box = nacl.secretbox(text, nonce, key);
+        for (const where of [0, 16, box.length - 1]) {
+          const tampered = box.slice();
+          tampered[where]! ^= 0x04;
+          const output = new Uint8Array(size - 1).fill(0xa5);
+          expect(secretboxOpenSplit(tampered, 0, box.length, nonce, key, output)).toBe(-1);
+          // Untouched (one chunk: nothing decrypted) or wiped (several chunks).
+          expect(output.every((byte) => byte === 0xa5 || byte === 0)).toBe(true);
+        }
+      }
+      const key = new Uint8Array(32);
+      const nonce = new Uint8Array(24);
+      // A tag and no flags byte: nothing to split.
+      const empty = nacl.secretbox(new Uint8Array(0), nonce, key);
+      expect(secretboxOpenSplit(empty, 0, 16, nonce, key, new Uint8Array(0))).toBe(-1);
+      const einval = expect.objectContaining({ code: "EINVAL" });
+      const short = nacl.secretbox(new Uint8Array(10), nonce, key);
+      expect(() => secretboxOpenSplit(short, 0, 26, nonce, key, new Uint8Array(8))).toThrow(einval);
+      expect(() => secretboxOpenSplit(short, 1, 26, nonce, key, new Uint8Array(9))).toThrow(einval);
     });
 
     it("a box with any one byte flipped does not open, in one chunk or several", () => {

@@ -358,6 +358,50 @@ describe("MessageBox with and without the fast paths", () => {
     expect(plain.calls.open).toBe(7);
   });
 
+  it("decodes the same through openSplit, openAt and open", () => {
+    const { openSplit: _split, ...withOpenAt } = defaultCrypto;
+    const { openSplit: _none, openAt: _at, ...withOpen } = defaultCrypto;
+    const { sender, key } = pair();
+    const receivers = [defaultCrypto, withOpenAt, withOpen].map(
+      (crypto) =>
+        new MessageBox(
+          crypto,
+          key,
+          PREFIX.MESSAGE_S,
+          PREFIX.MESSAGE_C,
+          new ShortNonce(1),
+          new PeerNonce(),
+        ),
+    );
+    for (const length of [0, 1, 100, 70_000]) {
+      const frame = { more: true, command: length === 1, body: nacl.randomBytes(length) };
+      const encoded = sender.encode(frame);
+      for (const receiver of receivers) expect(receiver.decode(encoded)).toEqual(frame);
+    }
+  });
+
+  it("decodes a body into memory from the allocator it was given", () => {
+    const { sender, key } = pair();
+    const made: Uint8Array[] = [];
+    const receiver = new MessageBox(
+      defaultCrypto,
+      key,
+      PREFIX.MESSAGE_S,
+      PREFIX.MESSAGE_C,
+      new ShortNonce(1),
+      new PeerNonce(),
+      (size) => {
+        made.push(new Uint8Array(size).fill(0xee));
+        return made.at(-1)!;
+      },
+    );
+    const body = nacl.randomBytes(300);
+    const decoded = receiver.decode(sender.encode({ more: false, command: false, body }));
+    expect(made.map((array) => array.length)).toEqual([300]);
+    expect(decoded.body).toBe(made[0]);
+    expect(hex(decoded.body)).toBe(hex(body));
+  });
+
   it("the frame is NaCl's box of flags + body under the MESSAGE nonce", () => {
     const { sender, key } = pair();
     const body = nacl.randomBytes(100);

@@ -64,6 +64,12 @@ export interface MechanismSetup {
   readonly zapDomain: string;
   readonly zapEnforceDomain: boolean;
   readonly zap: ZapClient | undefined;
+  /**
+   * Optional: memory for the message bodies a mechanism makes when it decodes (CURVE's
+   * plaintexts), `size` bytes whose contents may be anything (the mechanism writes every byte).
+   * The engine passes its connection's `allocateBuffer`, so on Node they are Buffers.
+   */
+  readonly allocate?: (size: number) => Uint8Array;
 }
 
 /** Why a handshake failed, for monitor events. */

@@ -59,9 +59,11 @@ export interface Connection {
   unref?(): void;
   /**
    * Optional: a buffer of exactly `size` bytes whose contents may be anything, for the engine to
-   * encode outgoing frames into and to gather a received frame that straddles chunks (it writes
-   * every byte before using one). Node transports return `Buffer.allocUnsafeSlow`, which skips
-   * the zero-fill a `new Uint8Array` pays. Without it the engine uses `new Uint8Array`.
+   * encode outgoing frames into, to gather a received frame that straddles chunks and for the
+   * bodies a mechanism decodes (CURVE's plaintexts); every byte is written before use. Node
+   * transports return a Buffer without the zero-fill a `new Uint8Array` pays: from Node's shared
+   * pool below 4 KiB (`Buffer.allocUnsafe`), its own memory above (`Buffer.allocUnsafeSlow`).
+   * Without it the engine uses `new Uint8Array`.
    */
   allocateBuffer?(size: number): Uint8Array;
   /**

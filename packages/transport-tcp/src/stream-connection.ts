@@ -31,6 +31,9 @@ export function streamError(error: unknown, address: string): ZmqError {
   return fromSystemError(error, address);
 }
 
+/** Node pools `Buffer.allocUnsafe` below half its pool size (8 KiB by default). */
+const POOLED_MAX = 4 * 1024;
+
 export class StreamConnection implements Connection {
   readonly localAddress: string;
   readonly remoteAddress: string;
@@ -162,9 +165,13 @@ export class StreamConnection implements Connection {
     return !this.socket.writableNeedDrain;
   }
 
-  /** Uninitialised memory for the engine's buffers (it writes every byte before using one). */
+  /**
+   * Uninitialised memory for the engine's buffers and decoded bodies (every byte is written
+   * before use): small ones from Node's shared pool, as `Buffer.allocUnsafe` hands them out
+   * (no backing store of their own), larger ones (the engine's 64 KiB batches) with their own.
+   */
   allocateBuffer(size: number): Uint8Array {
-    return Buffer.allocUnsafeSlow(size);
+    return size < POOLED_MAX ? Buffer.allocUnsafe(size) : Buffer.allocUnsafeSlow(size);
   }
 
   /**

@@ -236,6 +236,22 @@ describe("tcp connection", () => {
     await atServer.untilBytes(1 + big.length);
   });
 
+  it("allocates small buffers from Node's pool and large ones with their own memory", async () => {
+    const h = setup();
+    const { client } = await h.pair("tcp://127.0.0.1:*");
+    const allocate = (size: number) =>
+      (client as Connection & { allocateBuffer(size: number): Uint8Array }).allocateBuffer(size);
+    // A CURVE body or a straddling frame of a few hundred bytes shares a pool slab (no backing
+    // store of its own per message); the engine's 64 KiB batches get their own.
+    const small = allocate(300);
+    expect(Buffer.isBuffer(small)).toBe(true);
+    expect(small.length).toBe(300);
+    expect(small.buffer.byteLength).toBe(Buffer.poolSize);
+    const large = allocate(64 * 1024);
+    expect(large.length).toBe(64 * 1024);
+    expect(large.buffer.byteLength).toBe(64 * 1024);
+  });
+
   it("unmaps IPv4-mapped IPv6 peer addresses", () => {
     expect(unmapIpv4("::ffff:10.1.2.3")).toBe("10.1.2.3");
     expect(unmapIpv4("::1")).toBe("::1");

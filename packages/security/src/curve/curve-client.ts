@@ -160,6 +160,7 @@ export class CurveClient extends MechanismBase implements Mechanism {
       PREFIX.MESSAGE_S,
       this.ourNonce,
       this.peerNonce,
+      this.setup.allocate,
     );
     this.state = "done";
     this.status = "ready";

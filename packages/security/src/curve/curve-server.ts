@@ -227,6 +227,7 @@ export class CurveServer extends MechanismBase implements Mechanism {
       PREFIX.MESSAGE_C,
       this.ourNonce,
       this.peerNonce,
+      this.setup.allocate,
     );
     this.state = "done";
     this.status = "ready";

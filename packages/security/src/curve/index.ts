@@ -28,6 +28,7 @@ export {
   secretboxImplementation,
   secretboxOpen,
   secretboxOpenAt,
+  secretboxOpenSplit,
   secretboxSeal,
   secretboxSealInPlace,
   secretboxSealInto,

@@ -9,14 +9,16 @@
  *
  * Cost per frame: encode makes one array, the final frame, writes the header, the flags and the
  * body into it and seals it in place (`CurveCrypto.sealInPlace`); decode opens the box where it
- * lies into one new plaintext array (`CurveCrypto.openAt`) and returns a view past the flags.
- * A CurveCrypto without those methods goes through `seal` / `open` with the same bytes.
+ * lies, taking the flags byte and writing the body into one array from `allocate`
+ * (`CurveCrypto.openSplit`; the engine passes its connection's allocator, so on Node the body
+ * is a Buffer from Node's pool and the socket API hands it on as it is). A CurveCrypto without
+ * `openSplit` goes through `openAt` (a view past the flags), without that through `open`.
  */
 import type { WireFrame } from "@zmtp/spec";
 import { ZmqError } from "@zmtp/spec";
 import type { CurveCrypto } from "./crypto";
 import { NONCE_SIZE, nonce, type PeerNonce, SHORT_NONCE_SIZE, type ShortNonce } from "./nonce";
-import { allocate } from "./slab";
+import { allocate as allocateZeroed } from "./slab";
 
 /** "\x07MESSAGE" */
 const MESSAGE = new Uint8Array([7, 77, 69, 83, 83, 65, 71, 69]);
@@ -56,6 +58,8 @@ export class MessageBox {
     private readonly decodePrefix: Uint8Array,
     private readonly ourNonce: ShortNonce,
     private readonly peerNonce: PeerNonce,
+    /** Memory for decoded bodies; its contents may be anything (every byte is written). */
+    private readonly allocate: (size: number) => Uint8Array = allocateZeroed,
   ) {
     this.encodeNonce.set(encodePrefix);
     this.decodeNonce.set(decodePrefix);
@@ -64,7 +68,7 @@ export class MessageBox {
   encode(frame: WireFrame): WireFrame {
     const length = frame.body.length;
     // "\x07MESSAGE" + short nonce + MAC + box[flags + body], built in place.
-    const body = allocate(PLAIN + 1 + length);
+    const body = allocateZeroed(PLAIN + 1 + length);
     for (let index = 0; index < MESSAGE.length; index++) body[index] = MESSAGE[index]!;
     this.ourNonce.writeTo(body, MESSAGE.length);
     body[PLAIN] = (frame.more ? FLAG_MORE : 0) | (frame.command ? FLAG_COMMAND : 0);
@@ -96,12 +100,31 @@ export class MessageBox {
     if (!this.peerNonce.accept(body, MESSAGE.length)) {
       throw new MessageBoxError("ERR_ZMTP_INVALID_SEQUENCE", "MESSAGE nonce replayed");
     }
+    const full = this.decodeNonce;
+    for (let index = 0; index < SHORT_NONCE_SIZE; index++) {
+      full[NONCE_TAIL + index] = body[MESSAGE.length + index]!;
+    }
+    if (this.crypto.openSplit !== undefined) {
+      const output = this.allocate(body.length - PLAIN - 1);
+      const flags = this.crypto.openSplit(
+        body,
+        HEADER,
+        body.length - HEADER,
+        full,
+        this.key,
+        output,
+      );
+      if (flags < 0) {
+        throw new MessageBoxError("ERR_ZMTP_CRYPTOGRAPHIC", "MESSAGE box does not open");
+      }
+      return {
+        more: (flags & FLAG_MORE) !== 0,
+        command: (flags & FLAG_COMMAND) !== 0,
+        body: output,
+      };
+    }
     let plain: Uint8Array | undefined;
     if (this.crypto.openAt !== undefined) {
-      const full = this.decodeNonce;
-      for (let index = 0; index < SHORT_NONCE_SIZE; index++) {
-        full[NONCE_TAIL + index] = body[MESSAGE.length + index]!;
-      }
       plain = this.crypto.openAt(body, HEADER, body.length - HEADER, full, this.key);
     } else {
       const short = body.subarray(MESSAGE.length, HEADER);

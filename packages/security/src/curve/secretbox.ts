@@ -758,6 +758,32 @@ export function secretboxOpenAt(
   return plain;
 }
 
+/**
+ * crypto_secretbox_open of the box `buffer[offset, offset + length)`, split as a CurveZMQ MESSAGE
+ * is (a flags byte, then the body): returns the plaintext's first byte and writes the rest to
+ * `output[0, length - 17)`, so the body lands in memory of the caller's choosing without a view
+ * or a second copy. Returns -1 when the box is shorter than a tag and a byte or the tag does not
+ * verify; `output` then holds no plaintext.
+ */
+export function secretboxOpenSplit(
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  nonce: Uint8Array,
+  key: Uint8Array,
+  output: Uint8Array,
+): number {
+  checkRange(buffer, offset, length);
+  checkKeyAndNonce(nonce, key);
+  if (length < SECRETBOX_MAC_SIZE + 1) return -1;
+  checkRange(output, 0, length - SECRETBOX_MAC_SIZE - 1);
+  if (active !== undefined) return active.openSplit(buffer, offset, length, nonce, key, output);
+  const plain = secretboxOpenAt(buffer, offset, length, nonce, key);
+  if (plain === undefined) return -1;
+  output.set(plain.subarray(1));
+  return plain[0]!;
+}
+
 /** crypto_secretbox_open: the plaintext, or undefined when the tag does not verify. */
 export function secretboxOpen(
   box: Uint8Array,

@@ -102,6 +102,8 @@ export class WasmSecretbox {
    */
   #boxView: Uint8Array;
   #plainView: Uint8Array;
+  /** The same for `openSplit`: opened plaintext past its first byte (from DATA + 1). */
+  #splitView: Uint8Array;
 
   constructor(exports: object) {
     const wasm = exports as Exports;
@@ -118,6 +120,7 @@ export class WasmSecretbox {
     this.#firstChunk = wasm.FIRST_CHUNK.value;
     this.#boxView = this.#memory.subarray(this.#box, this.#box);
     this.#plainView = this.#memory.subarray(this.#data, this.#data);
+    this.#splitView = this.#memory.subarray(this.#data + 1, this.#data + 1);
   }
 
   /**
@@ -218,6 +221,63 @@ export class WasmSecretbox {
       return undefined;
     }
     return plain;
+  }
+
+  /**
+   * crypto_secretbox_open of the box `buffer[offset, offset + length)`, `length >= 17`, split as a
+   * CurveZMQ MESSAGE is: the plaintext's first byte (the flags) is returned and the rest written
+   * to `output[0, length - 17)`; -1 when the tag does not verify. As with `openAt`, a box that
+   * fits the data area is authenticated before anything is decrypted, and a longer one that fails
+   * leaves `output` wiped, so the caller never sees unauthenticated plaintext.
+   */
+  openSplit(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    nonce: Uint8Array,
+    key: Uint8Array,
+    output: Uint8Array,
+  ): number {
+    const wasm = this.#exports;
+    const memory = this.#memory;
+    const data = this.#data;
+    const cipherLength = length - MAC_SIZE;
+    memory.set(key, this.#key);
+    memory.set(nonce, this.#nonce);
+    if (cipherLength <= this.#dataSize) {
+      this.#copyIn(buffer, offset, length, this.#box);
+      if (wasm.open(cipherLength) === 0) return -1;
+      let view = this.#splitView;
+      if (view.length !== cipherLength - 1) {
+        view = this.#splitView = memory.subarray(data + 1, data + cipherLength);
+      }
+      output.set(view);
+      return memory[data]!;
+    }
+    this.#copyIn(buffer, offset, MAC_SIZE, this.#box);
+    wasm.begin(cipherLength);
+    let first = 0;
+    let size = this.#firstChunk; // as in sealInto
+    const cipherOffset = offset + MAC_SIZE;
+    for (let done = 0; done < cipherLength; ) {
+      const count = Math.min(size, cipherLength - done);
+      this.#copyIn(buffer, cipherOffset + done, count, data);
+      wasm.openChunk(count);
+      if (done === 0) {
+        first = memory[data]!;
+        output.set(memory.subarray(data + 1, data + count));
+      } else {
+        output.set(memory.subarray(data, data + count), done - 1);
+      }
+      done += count;
+      size = this.#dataSize;
+    }
+    if (wasm.openFinish() === 0) {
+      wasm.wipe(this.#dataSize);
+      output.fill(0, 0, cipherLength - 1);
+      return -1;
+    }
+    return first;
   }
 
   /** Copies `source[offset, offset + length)` to `at` in the module's memory (no view for all of it). */
