@@ -109,6 +109,30 @@ export class FrameEncoder {
     this.#write(body, checkFlags(flags));
   }
 
+  /**
+   * Appends the header of a frame of `size` body bytes and returns where its body starts in
+   * `buffer`, for a caller that writes the body in place (CURVE seals a MESSAGE there). The caller
+   * writes all `size` bytes before the next call on this encoder; until then the frame's bytes are
+   * whatever the buffer held.
+   */
+  reserveFrame(size: number, flags: number): number {
+    if (!Number.isInteger(size) || size < 0) {
+      throw new ZmqError("EINVAL", `Frame size must be a non-negative integer: ${size}`);
+    }
+    const checked = checkFlags(flags);
+    const headerSize = frameHeaderSize(size);
+    this.#reserve(headerSize + size);
+    const offset = writeHeader(this.#buffer, this.#used, size, checked);
+    this.#used = offset + size;
+    this.#pending += headerSize + size;
+    return offset;
+  }
+
+  /** The memory the offset `reserveFrame` returned last points into. */
+  get buffer(): Uint8Array {
+    return this.#buffer;
+  }
+
   /** Appends a command frame (COMMAND flag, never MORE); body is a command body. */
   writeCommand(body: Uint8Array): void {
     this.#write(body, FLAG_COMMAND);

@@ -167,6 +167,37 @@ describe("FrameEncoder", () => {
       "EINVAL",
     );
   });
+
+  it("reserveFrame: a header in the batch and room for the body, written in place", () => {
+    const encoder = new FrameEncoder({ bufferSize: 64 });
+    encoder.writeMessage([utf8Encode("a")]);
+    const bodies = [utf8Encode("in place"), new Uint8Array(300).map((_, index) => index)];
+    for (const [index, body] of bodies.entries()) {
+      const flags = index === 0 ? FLAG_MORE : 0;
+      const at = encoder.reserveFrame(body.length, flags);
+      encoder.buffer.set(body, at);
+    }
+    encoder.writeMessage([utf8Encode("z")]);
+    expect(encoder.pendingBytes).toBe(3 + 2 + 8 + 9 + 300 + 3);
+    expect(toHex(concat(encoder.flush()))).toBe(
+      toHex(
+        concat([
+          encodeFrame(utf8Encode("a"), 0),
+          encodeFrame(bodies[0]!, FLAG_MORE),
+          encodeFrame(bodies[1]!, 0),
+          encodeFrame(utf8Encode("z"), 0),
+        ]),
+      ),
+    );
+  });
+
+  it("reserveFrame refuses a negative or fractional size and COMMAND|MORE with EINVAL", () => {
+    const encoder = new FrameEncoder();
+    expect(codeOf(() => encoder.reserveFrame(-1, 0))).toBe("EINVAL");
+    expect(codeOf(() => encoder.reserveFrame(1.5, 0))).toBe("EINVAL");
+    expect(codeOf(() => encoder.reserveFrame(4, FLAG_MORE | FLAG_COMMAND))).toBe("EINVAL");
+    expect(encoder.pendingBytes).toBe(0);
+  });
 });
 
 describe("FrameDecoder", () => {

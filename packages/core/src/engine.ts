@@ -559,6 +559,7 @@ export class ZmtpEngine implements PipeEngine {
   private encodePipe(pipe: Pipe, write = true): void {
     const encoder = this.encoder;
     const encode = this.mechanism?.encode;
+    const encodeInto = this.mechanism?.encodeInto;
     for (;;) {
       const message = pipe.pull();
       if (message === undefined) break;
@@ -571,7 +572,12 @@ export class ZmtpEngine implements PipeEngine {
           continue;
         }
       }
-      if (encode === undefined) {
+      if (encodeInto !== undefined) {
+        // Written into the batch by the mechanism itself (CURVE seals in place there).
+        const last = message.length - 1;
+        if (last < 0) encodeInto(EMPTY_FRAME, 0, encoder);
+        for (let i = 0; i <= last; i++) encodeInto(message[i]!, i < last ? FLAG_MORE : 0, encoder);
+      } else if (encode === undefined) {
         encoder.writeMessage(message.length === 0 ? [EMPTY_FRAME] : message);
       } else {
         for (let i = 0; i < message.length; i++) {

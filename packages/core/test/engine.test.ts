@@ -13,14 +13,18 @@ import {
   encodePong,
   encodeReady,
   FLAG_COMMAND,
+  FLAG_MORE,
   GREETING_SIZE,
 } from "@zmtp/codec";
 import type {
   Connection,
+  FrameSink,
   HandshakeFailure,
+  Mechanism,
   MechanismFactory,
   MechanismSetup,
   SocketTypeName,
+  WireFrame,
   ZmqError,
 } from "@zmtp/spec";
 import { duplexPair } from "@zmtp/testkit";
@@ -65,13 +69,15 @@ const owner: PipeOwner = {
 
 class Host implements EngineHost {
   readonly options = defaultOptions();
-  readonly mechanism = nullMechanism;
   readonly zap = undefined;
   readonly pipe = new Pipe(owner, 0, 0, "test://a");
   readyCount = 0;
   stopped: { error: ZmqError | undefined; failure: HandshakeFailure | undefined }[] = [];
 
-  constructor(readonly socketType: SocketTypeName) {}
+  constructor(
+    readonly socketType: SocketTypeName,
+    readonly mechanism: MechanismFactory = nullMechanism,
+  ) {}
 
   engineReady(engine: ZmtpEngine): Pipe | undefined {
     this.readyCount++;
@@ -216,8 +222,12 @@ describe("engine in memory", () => {
 });
 
 /** A DEALER engine on `local` that finished the NULL handshake with a raw peer on `remote`. */
-async function handshakenDealer(local: Connection, remote: Connection) {
-  const host = new Host("DEALER");
+async function handshakenDealer(
+  local: Connection,
+  remote: Connection,
+  mechanism: MechanismFactory = nullMechanism,
+) {
+  const host = new Host("DEALER", mechanism);
   const engine = new ZmtpEngine(local, host, "test://a");
   const received: Uint8Array[] = [];
   remote.start({
@@ -235,8 +245,23 @@ async function handshakenDealer(local: Connection, remote: Connection) {
   return { host, engine, received };
 }
 
-describe("engine in memory: the mechanism's allocator", () => {
-  /** An engine whose NULL mechanism records what it was created with, after the peer greets. */
+describe("engine in memory: what the mechanism is given and may do", () => {
+  /** A NULL mechanism that records what it was created with and lets `adapt` add to it. */
+  function recordingNull(
+    setups: MechanismSetup[],
+    adapt: (mechanism: Mechanism) => void = () => {},
+  ) {
+    return {
+      name: "NULL",
+      create(setup: MechanismSetup) {
+        setups.push(setup);
+        const mechanism = nullMechanism.create(setup);
+        adapt(mechanism);
+        return mechanism;
+      },
+    };
+  }
+
   async function setupOf(allocateBuffer?: (size: number) => Uint8Array) {
     const [local, remote] = duplexPair();
     if (allocateBuffer !== undefined) {
@@ -244,23 +269,12 @@ describe("engine in memory: the mechanism's allocator", () => {
         allocateBuffer;
     }
     const setups: MechanismSetup[] = [];
-    const host = new Host("DEALER");
-    (host as { mechanism: MechanismFactory }).mechanism = {
-      name: "NULL",
-      create(setup) {
-        setups.push(setup);
-        return nullMechanism.create(setup);
-      },
-    };
-    remote.start({ data: () => {}, drain: () => {}, closed: () => {} });
-    new ZmtpEngine(local, host, "test://a").start();
-    remote.write([encodeGreeting({ mechanism: "NULL", asServer: false })]);
-    await turns(2);
+    await handshakenDealer(local, remote, recordingNull(setups));
     expect(setups.length).toBe(1);
     return setups[0]!;
   }
 
-  it("is the connection's allocateBuffer, so decoded bodies (CURVE) are the transport's memory", async () => {
+  it("allocate is the connection's allocateBuffer, so decoded bodies (CURVE) are the transport's memory", async () => {
     const sizes: number[] = [];
     const made: Uint8Array[] = [];
     const setup = await setupOf((size) => {
@@ -274,9 +288,33 @@ describe("engine in memory: the mechanism's allocator", () => {
     expect(body).toBe(made.at(-1));
   });
 
-  it("is left out where the connection has none (the mechanism then uses its own)", async () => {
+  it("allocate is left out where the connection has none (the mechanism then uses its own)", async () => {
     const setup = await setupOf();
     expect("allocate" in setup).toBe(false);
+  });
+
+  it("message frames go through encodeInto when the mechanism has it, with their flags", async () => {
+    const [local, remote] = duplexPair();
+    const calls: string[] = [];
+    // Writes each body reversed, as a frame without flags, straight into the engine's batch.
+    const reversing = (mechanism: Mechanism) =>
+      Object.assign(mechanism, {
+        encode: (frame: WireFrame) => frame,
+        encodeInto(body: Uint8Array, flags: number, sink: FrameSink) {
+          calls.push(`${text(body)}:${flags}`);
+          const at = sink.reserveFrame(body.length, 0);
+          sink.buffer.set(body.slice().reverse(), at);
+        },
+      });
+    const { host, received } = await handshakenDealer(local, remote, recordingNull([], reversing));
+    const greeted = concat(received).length;
+    host.pipe.write([bytes("abc"), bytes("de")]);
+    await turns(2);
+    expect(calls).toEqual([`abc:${FLAG_MORE}`, "de:0"]);
+    expect([...concat(received).subarray(greeted)]).toEqual([
+      ...encodeFrame(bytes("cba"), 0),
+      ...encodeFrame(bytes("ed"), 0),
+    ]);
   });
 });
 

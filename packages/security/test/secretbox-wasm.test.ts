@@ -21,6 +21,7 @@ import {
   secretboxSeal,
   secretboxSealInPlace,
   secretboxSealInto,
+  secretboxSealSplit,
   setSecretboxImplementation,
 } from "../src/curve/secretbox";
 import {
@@ -205,6 +206,47 @@ for (const implementation of ["wasm", "js"] as const) {
           },
         ),
         RUNS,
+      );
+    });
+
+    it("sealSplit boxes a first byte and a message as one plaintext, at any offset", () => {
+      fc.assert(
+        fc.property(
+          bytes(32),
+          bytes(24),
+          length,
+          fc.integer({ min: 0, max: 255 }),
+          fc.integer({ min: 0, max: 100 }),
+          fc.integer({ min: 0, max: 40 }),
+          (key, nonce, size, first, offset, after) => {
+            const text = nacl.randomBytes(size);
+            const whole = new Uint8Array(1 + size);
+            whole[0] = first;
+            whole.set(text, 1);
+            const expected = hex(nacl.secretbox(whole, nonce, key));
+            const output = new Uint8Array(offset + 17 + size + after).fill(0xa5);
+            // The message as a view into a larger array, as a frame's body often is.
+            const source = new Uint8Array(size + 5);
+            source.set(text, 3);
+            secretboxSealSplit(first, source.subarray(3, 3 + size), nonce, key, output, offset);
+            expect(hex(output.subarray(offset, offset + 17 + size))).toBe(expected);
+            expect(output.subarray(0, offset).every((byte) => byte === 0xa5)).toBe(true);
+            expect(output.subarray(offset + 17 + size).every((byte) => byte === 0xa5)).toBe(true);
+          },
+        ),
+        RUNS,
+      );
+      const key = new Uint8Array(32);
+      const nonce = new Uint8Array(24);
+      const einval = expect.objectContaining({ code: "EINVAL" });
+      const output = new Uint8Array(40);
+      for (const first of [-1, 256, 1.5]) {
+        expect(() => secretboxSealSplit(first, new Uint8Array(4), nonce, key, output)).toThrow(
+          einval,
+        );
+      }
+      expect(() => secretboxSealSplit(0, new Uint8Array(4), nonce, key, output, 20)).toThrow(
+        einval,
       );
     });
 

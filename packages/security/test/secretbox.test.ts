@@ -2,6 +2,8 @@
  * crypto_secretbox (src/curve/secretbox.ts) against NaCl's own vector, RFC 8439's Poly1305
  * vectors and, for random keys, nonces and lengths, tweetnacl (the implementation it replaces).
  */
+
+import { encodeFrame, FLAG_COMMAND, FLAG_MORE, FrameEncoder } from "@zmtp/codec";
 import fc from "fast-check";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
@@ -377,6 +379,40 @@ describe("MessageBox with and without the fast paths", () => {
       const frame = { more: true, command: length === 1, body: nacl.randomBytes(length) };
       const encoded = sender.encode(frame);
       for (const receiver of receivers) expect(receiver.decode(encoded)).toEqual(frame);
+    }
+  });
+
+  it("encodeInto writes the frame encode makes into an encoder's batch, with or without sealSplit", () => {
+    const { sealSplit: _split, ...withSealInPlace } = defaultCrypto;
+    for (const crypto of [defaultCrypto, withSealInPlace]) {
+      const key = nacl.randomBytes(32);
+      const boxes = [1, 2].map(
+        () =>
+          new MessageBox(
+            crypto,
+            key,
+            PREFIX.MESSAGE_C,
+            PREFIX.MESSAGE_S,
+            new ShortNonce(1),
+            new PeerNonce(),
+          ),
+      );
+      const [into, plain] = boxes as [MessageBox, MessageBox];
+      const encoder = new FrameEncoder({ bufferSize: 1024 });
+      const expected: Uint8Array[] = [];
+      const lengths = [0, 1, 255, 256, 3000, 70_000];
+      for (const [index, length] of lengths.entries()) {
+        const body = nacl.randomBytes(length);
+        const flags = index % 3 === 0 ? FLAG_MORE : index % 3 === 1 ? FLAG_COMMAND : 0;
+        into.encodeInto(body, flags, encoder);
+        const frame = plain.encode({
+          more: flags === FLAG_MORE,
+          command: flags === FLAG_COMMAND,
+          body,
+        });
+        expected.push(encodeFrame(frame.body, 0));
+      }
+      expect(encoder.flush().map(hex).join("")).toBe(expected.map(hex).join(""));
     }
   });
 

@@ -81,6 +81,22 @@ export interface HandshakeFailure {
   readonly status?: number;
 }
 
+/**
+ * Where a mechanism may write an outgoing frame in place (the engine's frame encoder): CURVE seals
+ * a MESSAGE straight into the batch the engine writes, instead of into an array of its own that
+ * is then copied there.
+ */
+export interface FrameSink {
+  /**
+   * Appends the header of a frame of `size` body bytes with `flags` (MORE = 1, COMMAND = 4) and
+   * returns where its body starts in `buffer`. The caller writes all `size` bytes there before
+   * anything else is appended.
+   */
+  reserveFrame(size: number, flags: number): number;
+  /** The memory the last `reserveFrame` offset points into (it may change with each call). */
+  readonly buffer: Uint8Array;
+}
+
 export interface Mechanism {
   readonly name: string;
   readonly asServer: boolean;
@@ -99,6 +115,11 @@ export interface Mechanism {
   readonly failure: HandshakeFailure | undefined;
   /** Wraps an outgoing frame after the handshake (CURVE boxes it); absent means as is. */
   encode?(frame: WireFrame): WireFrame;
+  /**
+   * Optional, faster form of `encode` for message frames: appends the wrapped frame of `body`
+   * (flags MORE = 1, COMMAND = 4) to `sink` itself. Used instead of `encode` when present.
+   */
+  encodeInto?(body: Uint8Array, flags: number, sink: FrameSink): void;
   /** Unwraps an incoming frame after the handshake; absent means as is. */
   decode?(frame: WireFrame): WireFrame;
 }

@@ -8,7 +8,7 @@
  * then MESSAGE boxes both ways. Sizes and layouts follow libzmq (HELLO is 200 bytes).
  */
 import { COMMAND, decodeCommand, decodeMetadata, encodeCommand } from "@zmtp/codec";
-import type { Mechanism, MechanismSetup, WireFrame } from "@zmtp/spec";
+import type { FrameSink, Mechanism, MechanismSetup, WireFrame } from "@zmtp/spec";
 import { ZmqError } from "@zmtp/spec";
 import { isWeakCurveKey, KEY_SIZE } from "../keys";
 import { MechanismBase } from "../mechanism-base";
@@ -168,5 +168,7 @@ export class CurveClient extends MechanismBase implements Mechanism {
 
   // Arrow properties: the engine may call them detached from the object.
   readonly encode = (frame: WireFrame): WireFrame => this.box!.encode(frame);
+  readonly encodeInto = (body: Uint8Array, flags: number, sink: FrameSink): void =>
+    this.box!.encodeInto(body, flags, sink);
   readonly decode = (frame: WireFrame): WireFrame => this.box!.decode(frame);
 }

@@ -8,7 +8,7 @@
  * with none, the client is accepted ("Stonehouse") unless `zapEnforceDomain` is set.
  */
 import { COMMAND, decodeCommand, decodeMetadata, encodeCommand } from "@zmtp/codec";
-import type { Mechanism, MechanismSetup, WireFrame } from "@zmtp/spec";
+import type { FrameSink, Mechanism, MechanismSetup, WireFrame } from "@zmtp/spec";
 import { ZmqError } from "@zmtp/spec";
 import { isWeakCurveKey, KEY_SIZE } from "../keys";
 import { MechanismBase } from "../mechanism-base";
@@ -235,5 +235,7 @@ export class CurveServer extends MechanismBase implements Mechanism {
 
   // Arrow properties: the engine may call them detached from the object.
   readonly encode = (frame: WireFrame): WireFrame => this.box!.encode(frame);
+  readonly encodeInto = (body: Uint8Array, flags: number, sink: FrameSink): void =>
+    this.box!.encodeInto(body, flags, sink);
   readonly decode = (frame: WireFrame): WireFrame => this.box!.decode(frame);
 }

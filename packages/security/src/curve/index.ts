@@ -32,6 +32,7 @@ export {
   secretboxSeal,
   secretboxSealInPlace,
   secretboxSealInto,
+  secretboxSealSplit,
 } from "./secretbox";
 
 export interface CurveOptions {

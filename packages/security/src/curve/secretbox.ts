@@ -725,6 +725,35 @@ export function secretboxSealInPlace(
   poly1305(buffer, cipherOffset, length, buffer, offset);
 }
 
+/**
+ * crypto_secretbox of the plaintext `first` (one byte) followed by `message`, as a CurveZMQ
+ * MESSAGE is made of its flags and body, into `output` at `outputOffset`: tag (16) then
+ * ciphertext (1 + message.length). The body goes from the caller's array into the box without
+ * an intermediate copy. `message` must not overlap that part of `output`.
+ */
+export function secretboxSealSplit(
+  first: number,
+  message: Uint8Array,
+  nonce: Uint8Array,
+  key: Uint8Array,
+  output: Uint8Array,
+  outputOffset = 0,
+): void {
+  if (!Number.isInteger(first) || first < 0 || first > 255) {
+    throw new ZmqError("EINVAL", `secretbox first byte must be 0-255: ${first}`);
+  }
+  checkRange(output, outputOffset, SECRETBOX_MAC_SIZE + 1 + message.length);
+  checkKeyAndNonce(nonce, key);
+  if (active !== undefined) {
+    active.sealSplit(first, message, 0, message.length, nonce, key, output, outputOffset);
+    return;
+  }
+  const cipherOffset = outputOffset + SECRETBOX_MAC_SIZE;
+  output[cipherOffset] = first;
+  output.set(message, cipherOffset + 1);
+  secretboxSealInPlace(output, outputOffset, 1 + message.length, nonce, key);
+}
+
 /** crypto_secretbox: tag (16) + ciphertext, in one new array. */
 export function secretboxSeal(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
   const output = new Uint8Array(SECRETBOX_MAC_SIZE + message.length);

@@ -171,6 +171,58 @@ export class WasmSecretbox {
   }
 
   /**
+   * crypto_secretbox of the plaintext `first` (one byte) + `message[messageOffset, + length)`, as
+   * a CurveZMQ MESSAGE is made of its flags and body, into `output` at `outputOffset`: tag then
+   * ciphertext. The message must not overlap that part of `output`.
+   */
+  sealSplit(
+    first: number,
+    message: Uint8Array,
+    messageOffset: number,
+    length: number,
+    nonce: Uint8Array,
+    key: Uint8Array,
+    output: Uint8Array,
+    outputOffset: number,
+  ): void {
+    const wasm = this.#exports;
+    const memory = this.#memory;
+    const data = this.#data;
+    const total = length + 1;
+    memory.set(key, this.#key);
+    memory.set(nonce, this.#nonce);
+    if (total <= this.#dataSize) {
+      memory[data] = first;
+      this.#copyIn(message, messageOffset, length, data + 1);
+      wasm.seal(total);
+      let view = this.#boxView;
+      if (view.length !== MAC_SIZE + total) {
+        view = this.#boxView = memory.subarray(this.#box, data + total);
+      }
+      output.set(view, outputOffset);
+      return;
+    }
+    wasm.begin(total);
+    let size = this.#firstChunk; // as in sealInto
+    const cipherOffset = outputOffset + MAC_SIZE;
+    for (let done = 0; done < total; ) {
+      const count = Math.min(size, total - done);
+      if (done === 0) {
+        memory[data] = first;
+        this.#copyIn(message, messageOffset, count - 1, data + 1);
+      } else {
+        this.#copyIn(message, messageOffset + done - 1, count, data);
+      }
+      wasm.sealChunk(count);
+      output.set(memory.subarray(data, data + count), cipherOffset + done);
+      done += count;
+      size = this.#dataSize;
+    }
+    wasm.sealFinish();
+    output.set(memory.subarray(this.#box, data), outputOffset);
+  }
+
+  /**
    * crypto_secretbox_open of the box `buffer[offset, offset + length)`, `length >= 16`: the
    * plaintext (up to 4 KiB from a shared slab, see ../slab.ts) or undefined when the tag does not
    * verify. A box that fits the data area is authenticated before anything is decrypted; a
