@@ -3,7 +3,8 @@
 //  (a) resident memory of N idle tcp connections (default 10,000) on one ROUTER: the ROUTER
 //      process alone is measured; the peers are raw node:net clients in another process that
 //      speak ZMTP by hand (greeting, READY as DEALER, one "hello"), the same for both
-//      implementations, so only the ROUTER side's cost is counted;
+//      implementations, so only the ROUTER side's cost is counted; then again after the ROUTER
+//      sent every peer a burst of BURST_REPLIES replies of BURST_SIZE bytes and it went quiet;
 //  (b) peak resident memory under a stalled consumer: PUSH sends as fast as it can to a PULL that
 //      stopped reading, default high-water marks (1000 each way), for each side.
 // Writes the tables to results/memory.md (unless --quick) and prints them.
@@ -18,6 +19,9 @@ import { endpointFor, fdLimit, SRC, startNode } from "./harness.mjs";
 /** @typedef {{ rss: number, heapUsed: number, external: number, arrayBuffers: number }} Memory */
 
 const IMPLS = /** @type {const} */ (["zmtp", "zeromq"]);
+/** The burst every peer gets after the first reading: 64 replies of 1 KiB (64 KiB each). */
+const BURST_REPLIES = 64;
+const BURST_SIZE = 1024;
 const MiB = 1024 * 1024;
 
 /** @param {string[]} argv */
@@ -47,15 +51,15 @@ function parseOptions(argv) {
 }
 
 /**
- * One ROUTER with `connections` idle peers.
+ * One ROUTER with `connections` idle peers, then the same after a burst to each.
  * @param {Impl} impl @param {number} connections
- * @returns {Promise<{ before: Memory, after: Memory }>}
+ * @returns {Promise<{ before: Memory, after: Memory, replied: Memory }>}
  */
 export async function idleConnections(impl, connections) {
   const endpoint = await endpointFor("tcp");
   const router = startNode(
     "memory/idle-router.mjs",
-    ["--impl", impl, endpoint, String(connections)],
+    ["--impl", impl, endpoint, String(connections), String(BURST_REPLIES), String(BURST_SIZE)],
     {
       nodeArgs: ["--expose-gc"],
       raiseFdLimit: true,
@@ -70,7 +74,7 @@ export async function idleConnections(impl, connections) {
       raiseFdLimit: true,
     });
     const result = JSON.parse(await router.nextLine());
-    return { before: result.before, after: result.after };
+    return { before: result.before, after: result.after, replied: result.replied };
   } finally {
     router.endInput();
     clients?.endInput();
@@ -145,7 +149,7 @@ async function main() {
     );
   }
   process.stderr.write(`open-files limit for the tools: ${limit}\n`);
-  /** @type {Record<Impl, { before: Memory, after: Memory } | string>} */
+  /** @type {Record<Impl, { before: Memory, after: Memory, replied: Memory } | string>} */
   const idle = { zmtp: "", zeromq: "" };
   for (const impl of IMPLS) {
     process.stderr.write(`idle: ${connections} connections on a ${impl} ROUTER...\n`);
@@ -183,13 +187,15 @@ async function main() {
     "Resident memory of the ROUTER process after a full GC, before the first peer and after every",
     'peer finished its handshake and sent one "hello", then sat idle for a second. The peers are',
     "raw node:net clients in another process, the same for both, so only the ROUTER side counts.",
+    `"After a burst": the ROUTER then sent every peer ${BURST_REPLIES} replies of ${sizeLabel(BURST_SIZE)} (awaiting each`,
+    "send), and the connections sat idle for a second again.",
     "",
     "| | zmtp | native |",
     "| --- | ---: | ---: |",
   ];
   const cell = (
     /** @type {Impl} */ impl,
-    /** @type {(r: { before: Memory, after: Memory }) => string} */ show,
+    /** @type {(r: { before: Memory, after: Memory, replied: Memory }) => string} */ show,
   ) => {
     const result = idle[impl];
     return typeof result === "string" ? result : show(result);
@@ -200,6 +206,8 @@ async function main() {
     `| rss delta | ${cell("zmtp", (r) => mib(r.after.rss - r.before.rss))} | ${cell("zeromq", (r) => mib(r.after.rss - r.before.rss))} |`,
     `| per connection | ${cell("zmtp", (r) => `${((r.after.rss - r.before.rss) / connections / 1024).toFixed(1)} KiB`)} | ${cell("zeromq", (r) => `${((r.after.rss - r.before.rss) / connections / 1024).toFixed(1)} KiB`)} |`,
     `| JS heap delta | ${cell("zmtp", (r) => mib(r.after.heapUsed - r.before.heapUsed))} | ${cell("zeromq", (r) => mib(r.after.heapUsed - r.before.heapUsed))} |`,
+    `| rss after a burst | ${cell("zmtp", (r) => mib(r.replied.rss))} | ${cell("zeromq", (r) => mib(r.replied.rss))} |`,
+    `| per connection after a burst | ${cell("zmtp", (r) => `${((r.replied.rss - r.before.rss) / connections / 1024).toFixed(1)} KiB`)} | ${cell("zeromq", (r) => `${((r.replied.rss - r.before.rss) / connections / 1024).toFixed(1)} KiB`)} |`,
     "",
     "## Stalled consumer: PUSH → PULL that stopped reading (tcp, default high-water marks)",
     "",

@@ -151,6 +151,8 @@ describe("memory", () => {
       const idle = await idleConnections(impl, 20);
       expect(idle.after.rss).toBeGreaterThan(0);
       expect(idle.before.rss).toBeGreaterThan(0);
+      // The burst to every peer was sent and read back as a third reading.
+      expect(idle.replied.rss).toBeGreaterThan(0);
       const stall = await stalledConsumer(impl, 65536, 300);
       expect(stall.stalled).toBe(true);
       expect(stall.sent).toBeGreaterThan(1);

@@ -65,7 +65,15 @@ export interface FrameEncoderOptions {
    * returned). Default `new Uint8Array(size)`, which zero-fills.
    */
   allocate?: (size: number) => Uint8Array;
+  /**
+   * Takes back a buffer the encoder no longer needs: when `release` finds nothing batched, every
+   * buffer it holds goes here instead of staying with it, so an idle encoder holds no memory and
+   * `allocate` may hand the buffer to any encoder next. Without it the encoder keeps them.
+   */
+  recycle?: (buffer: Uint8Array) => void;
 }
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * Batches many frames: small frames are coalesced into one growing buffer; bodies >= a
@@ -76,7 +84,8 @@ export class FrameEncoder {
   readonly #copyThreshold: number;
   readonly #bufferSize: number;
   readonly #allocate: (size: number) => Uint8Array;
-  #buffer: Uint8Array = new Uint8Array(0);
+  readonly #recycle: ((buffer: Uint8Array) => void) | undefined;
+  #buffer: Uint8Array = EMPTY;
   /** Start of the part of `#buffer` not yet moved to `#chunks`. */
   #start = 0;
   #used = 0;
@@ -91,6 +100,7 @@ export class FrameEncoder {
     this.#copyThreshold = options.copyThreshold ?? 8 * 1024;
     this.#bufferSize = options.bufferSize ?? 16 * 1024;
     this.#allocate = options.allocate ?? zeroed;
+    this.#recycle = options.recycle;
     if (!(this.#copyThreshold >= 0) || !(this.#bufferSize >= 16)) {
       throw new ZmqError("EINVAL", "copyThreshold must be >= 0 and bufferSize >= 16");
     }
@@ -152,9 +162,22 @@ export class FrameEncoder {
    * bytes), so the encoder writes its next frames into the same memory instead of allocating:
    * the current buffer starts over, and one buffer filled since the last release is kept as a
    * spare. Frames batched but not flushed yet keep their place: with any pending, this only
-   * keeps the spare. Calling it while a flushed chunk is still in use corrupts that chunk.
+   * keeps the spare. With a `recycle` option and nothing batched, every buffer goes to it
+   * instead. Calling it while a flushed chunk is still in use corrupts that chunk.
    */
   release(): void {
+    const recycle = this.#recycle;
+    if (recycle !== undefined && this.#used === this.#start && this.#chunks.length === 0) {
+      if (this.#buffer.length > 0) recycle(this.#buffer);
+      if (this.#filled !== undefined) recycle(this.#filled);
+      if (this.#spare !== undefined) recycle(this.#spare);
+      this.#buffer = EMPTY;
+      this.#filled = undefined;
+      this.#spare = undefined;
+      this.#start = 0;
+      this.#used = 0;
+      return;
+    }
     if (this.#filled !== undefined) {
       this.#spare = this.#filled;
       this.#filled = undefined;
@@ -163,6 +186,11 @@ export class FrameEncoder {
       this.#start = 0;
       this.#used = 0;
     }
+  }
+
+  /** Bytes of buffer memory the encoder holds for its frames (current, filled and spare). */
+  get retainedBytes(): number {
+    return this.#buffer.length + (this.#filled?.length ?? 0) + (this.#spare?.length ?? 0);
   }
 
   /** Bytes batched since the last flush. */

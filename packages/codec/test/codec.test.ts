@@ -144,6 +144,33 @@ describe("FrameEncoder", () => {
     expect(used.size).toBe(2);
   });
 
+  it("with recycle, release hands every buffer back when nothing is batched, and keeps them otherwise", () => {
+    const recycled: Uint8Array[] = [];
+    const made: Uint8Array[] = [];
+    const encoder = new FrameEncoder({
+      bufferSize: 64,
+      allocate: (size) => {
+        made.push(new Uint8Array(size));
+        return made.at(-1)!;
+      },
+      recycle: (buffer) => recycled.push(buffer),
+    });
+    // Two buffers' worth, flushed: both go back at the release.
+    for (let index = 0; index < 4; index++) encoder.writeMessage([new Uint8Array(20).fill(index)]);
+    encoder.flush();
+    expect(made.length).toBe(2);
+    encoder.release();
+    expect(recycled.length).toBe(2);
+    for (const buffer of made) expect(recycled).toContain(buffer);
+    expect(encoder.retainedBytes).toBe(0);
+    // Frames batched after the flush keep their buffer through a release.
+    encoder.writeMessage([utf8Encode("kept")]);
+    encoder.release();
+    expect(recycled.length).toBe(2);
+    expect(encoder.retainedBytes).toBe(64);
+    expect(toHex(concat(encoder.flush()))).toBe(toHex(encodeFrame(utf8Encode("kept"), 0)));
+  });
+
   it("keeps frames batched before a release in place", () => {
     const encoder = new FrameEncoder({ bufferSize: 64 });
     encoder.writeMessage([utf8Encode("flushed")]);

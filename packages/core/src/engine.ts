@@ -62,6 +62,29 @@ const enginesByConnection = new WeakMap<Connection, ZmtpEngine>();
 
 /** Stop batching and write once this many bytes are encoded. */
 const BATCH_BYTES = 64 * 1024;
+/** The size of the engines' write buffers. */
+const WRITE_BUFFER_SIZE = 64 * 1024;
+
+/**
+ * Write buffers that engines gave back once everything they wrote had left (their connection
+ * said `written()` and nothing was batched): the next engine to encode takes one instead of
+ * allocating. An engine thus holds write memory only while it has bytes batched or in flight; a
+ * quiet connection holds none, and connections that each send a burst in turn share a few
+ * buffers instead of keeping up to two each for life. At most SPARE_BUFFERS_MAX wait here.
+ */
+const spareBuffers: Uint8Array[] = [];
+const SPARE_BUFFERS_MAX = 16;
+
+function recycleWriteBuffer(buffer: Uint8Array): void {
+  if (buffer.length === WRITE_BUFFER_SIZE && spareBuffers.length < SPARE_BUFFERS_MAX) {
+    spareBuffers.push(buffer);
+  }
+}
+
+/** @internal How many write buffers wait to be taken (tests). */
+export function spareWriteBuffers(): number {
+  return spareBuffers.length;
+}
 
 export class ZmtpEngine implements PipeEngine {
   pipe: Pipe | undefined;
@@ -136,8 +159,12 @@ export class ZmtpEngine implements PipeEngine {
       ...(allocate === undefined ? {} : { allocate }),
     });
     this.encoder = new FrameEncoder({
-      bufferSize: 64 * 1024,
-      ...(allocate === undefined ? {} : { allocate }),
+      bufferSize: WRITE_BUFFER_SIZE,
+      allocate: (size) =>
+        (size === WRITE_BUFFER_SIZE ? spareBuffers.pop() : undefined) ??
+        (allocate === undefined ? new Uint8Array(size) : allocate(size)),
+      // Only a connection that says when its writes left lets the encoder give buffers back.
+      ...(connection.written === undefined ? {} : { recycle: recycleWriteBuffer }),
     });
     this.subscriptionCommands = host.socketType === "SUB" || host.socketType === "XSUB";
     enginesByConnection.set(connection, this);
@@ -734,6 +761,11 @@ export class ZmtpEngine implements PipeEngine {
       this.connection.destroy(error);
     }
     this.stop(error, failure);
+  }
+
+  /** @internal Bytes of write buffers this engine holds (tests). */
+  get retainedWriteBytes(): number {
+    return this.encoder.retainedBytes;
   }
 
   private stop(error: ZmqError | undefined, failure: HandshakeFailure | undefined): void {

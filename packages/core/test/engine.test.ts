@@ -29,6 +29,7 @@ import type {
 } from "@zmtp/spec";
 import { duplexPair } from "@zmtp/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spareWriteBuffers } from "../src/engine";
 import {
   type Context,
   defaultOptions,
@@ -446,11 +447,60 @@ describe("engine in memory: reusing its write buffers", () => {
   it("never writes into a chunk the connection may still hold", async () => {
     const { host, engine, received, greeted, allocations } = await dealerOver(false);
     const before = allocations();
+    const spare = spareWriteBuffers();
     const sent = await sendBursts(host);
     // duplexPair hands the very chunks to the peer, which copies them only when it reads them.
     expect(sameBytes(concat(received).subarray(greeted), wireOf(sent))).toBe(true);
-    expect(allocations() - before).toBeGreaterThanOrEqual(6);
+    // A fresh buffer (allocated or taken from the shared spares) for every 64 KiB, none given back.
+    expect(spareWriteBuffers()).toBeLessThanOrEqual(spare);
+    expect(allocations() - before + (spare - spareWriteBuffers())).toBeGreaterThanOrEqual(6);
     engine.destroy();
+  });
+
+  it("gives its buffers back once its writes left: an idle engine holds no write memory", async () => {
+    const { host, engine, received, greeted } = await dealerOver(true);
+    // While the connection still holds what was written, the buffers stay with the engine.
+    let left = false;
+    (engine.connection as Connection & { written(): boolean }).written = () => left;
+    const burst = Array.from({ length: 25 }, (_, index) => [new Uint8Array(4096).fill(index)]);
+    for (const message of burst) host.pipe.write(message);
+    await turns(2);
+    expect(engine.retainedWriteBytes).toBeGreaterThanOrEqual(2 * 64 * 1024);
+    const spare = spareWriteBuffers();
+    left = true;
+    host.pipe.write([bytes("after")]);
+    await turns(2);
+    expect(engine.retainedWriteBytes).toBe(0);
+    expect(spareWriteBuffers()).toBeGreaterThanOrEqual(Math.min(16, spare + 2));
+    expect(
+      sameBytes(concat(received).subarray(greeted), wireOf([...burst, [bytes("after")]])),
+    ).toBe(true);
+    engine.destroy();
+  });
+
+  it("shares the buffers between engines: one's burst takes what another gave back", async () => {
+    const first = await dealerOver(true);
+    const second = await dealerOver(true);
+    const burst = (index: number) =>
+      Array.from({ length: 25 }, (_, part) => [new Uint8Array(4096).fill(index + part)]);
+    const firstSent = burst(0);
+    for (const message of firstSent) first.host.pipe.write(message);
+    await turns(2);
+    const spare = spareWriteBuffers();
+    expect(spare).toBeGreaterThanOrEqual(2);
+    const allocated = second.allocations();
+    const secondSent = burst(100);
+    for (const message of secondSent) second.host.pipe.write(message);
+    await turns(2);
+    // Its two buffers came from the spares, and went back after its write.
+    expect(second.allocations()).toBe(allocated);
+    expect(spareWriteBuffers()).toBe(spare);
+    expect(sameBytes(concat(first.received).subarray(first.greeted), wireOf(firstSent))).toBe(true);
+    expect(sameBytes(concat(second.received).subarray(second.greeted), wireOf(secondSent))).toBe(
+      true,
+    );
+    first.engine.destroy();
+    second.engine.destroy();
   });
 });
 
