@@ -3,8 +3,8 @@
  *
  * Chunks are queued: `push` may be called at any time, and `next` returns frames in order until
  * it needs more bytes. A frame that lies inside one chunk is returned as a view into that chunk
- * (no copy); only a frame straddling chunks is copied, into one allocation of exactly its size,
- * made after the size passed the `maxMessageSize` check.
+ * (no copy), unless it is no longer than `copyMax`; a frame straddling chunks is copied, into
+ * one allocation of exactly its size, made after the size passed the `maxMessageSize` check.
  */
 import { ZmqError } from "@zmtp/spec";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAGS_RESERVED, type Frame, zeroed } from "./frame";
@@ -20,6 +20,13 @@ export interface FrameDecoderOptions {
    * decoder fills every byte). Default `new Uint8Array(size)`, which zero-fills.
    */
   allocate?: (size: number) => Uint8Array;
+  /**
+   * Bodies of up to this many bytes are copied into an array from `allocate` even when they lie
+   * in one chunk (default 0: never). A kept view would keep its whole chunk alive, often 64 KiB
+   * for a message of a few bytes; a small copy costs about what making the view does. Settable
+   * later through `copyMax`.
+   */
+  copyMax?: number;
 }
 
 const SHORT_HEADER = 2;
@@ -32,6 +39,7 @@ const EMPTY = new Uint8Array(0);
 export class FrameDecoder {
   readonly #maxMessageSize: number;
   readonly #allocate: (size: number) => Uint8Array;
+  #copyMax = 0;
   readonly #header = new Uint8Array(LONG_HEADER);
   readonly #headerView = new DataView(this.#header.buffer);
   /** Queued chunks; the ones before `#head` are fully consumed. */
@@ -54,6 +62,19 @@ export class FrameDecoder {
     }
     this.#maxMessageSize = max;
     this.#allocate = options.allocate ?? zeroed;
+    this.copyMax = options.copyMax ?? 0;
+  }
+
+  /** Bodies of up to this many bytes are copied out of their chunk (see the option). */
+  get copyMax(): number {
+    return this.#copyMax;
+  }
+
+  set copyMax(value: number) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ZmqError("EINVAL", `copyMax must be a non-negative integer: ${value}`);
+    }
+    this.#copyMax = value;
   }
 
   /** Queues a chunk; may be called at any time (frames already queued are not lost). */
@@ -205,14 +226,31 @@ export class FrameDecoder {
     return this.#chunks[this.#head]?.[this.#offset] ?? 0;
   }
 
-  /** Returns the next `size` (<= buffered, > 0) bytes: a view when they lie in one chunk. */
+  /**
+   * Returns the next `size` (<= buffered, > 0) bytes: a view when they lie in one chunk and are
+   * more than `copyMax`, otherwise a copy.
+   */
   #take(size: number): Uint8Array {
     const chunk = this.#chunks[this.#head]!;
-    if (chunk.length - this.#offset >= size) {
-      const view = chunk.subarray(this.#offset, this.#offset + size);
+    const at = this.#offset;
+    if (chunk.length - at >= size) {
+      if (size > this.#copyMax) {
+        const view = chunk.subarray(at, at + size);
+        this.#advance(size);
+        return view;
+      }
+      // Byte by byte: a `set` would first need a view of the source.
+      const body = this.#allocateBody(size);
+      for (let index = 0; index < size; index++) body[index] = chunk[at + index]!;
       this.#advance(size);
-      return view;
+      return body;
     }
+    const body = this.#allocateBody(size);
+    this.#copyOut(body, size);
+    return body;
+  }
+
+  #allocateBody(size: number): Uint8Array {
     let body: Uint8Array;
     try {
       body = this.#allocate(size);
@@ -224,7 +262,6 @@ export class FrameDecoder {
     if (body.length !== size) {
       throw new ZmqError("EINVAL", `allocate(${size}) returned ${body.length} bytes`);
     }
-    this.#copyOut(body, size);
     return body;
   }
 

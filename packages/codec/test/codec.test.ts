@@ -228,6 +228,39 @@ describe("FrameEncoder", () => {
 });
 
 describe("FrameDecoder", () => {
+  it("copies bodies of up to copyMax bytes into arrays from allocate, views above", () => {
+    const made: Uint8Array[] = [];
+    const decoder = new FrameDecoder({
+      copyMax: 4,
+      allocate: (size) => {
+        made.push(new Uint8Array(size));
+        return made.at(-1)!;
+      },
+    });
+    const chunk = concat([
+      encodeFrame(utf8Encode("tiny"), FLAG_MORE),
+      encodeFrame(utf8Encode("larger"), FLAG_MORE),
+      encodeFrame(new Uint8Array(0), 0),
+    ]);
+    decoder.push(chunk);
+    const tiny = decoder.nextBody()!;
+    expect(utf8Decode(tiny)).toBe("tiny");
+    expect(tiny).toBe(made[0]);
+    expect(tiny.buffer).not.toBe(chunk.buffer);
+    const larger = decoder.nextBody()!;
+    expect(utf8Decode(larger)).toBe("larger");
+    expect(larger.buffer).toBe(chunk.buffer);
+    expect(decoder.nextBody()!.length).toBe(0);
+    expect(made.length).toBe(1);
+    // Settable once the decoder runs (the engine turns it on after the handshake).
+    decoder.copyMax = 0;
+    decoder.push(encodeFrame(utf8Encode("tiny"), 0));
+    expect(decoder.nextBody()!.buffer).not.toBe(made[0]!.buffer);
+    expect(made.length).toBe(1);
+    expect(codeOf(() => (decoder.copyMax = -1))).toBe("EINVAL");
+    expect(codeOf(() => new FrameDecoder({ copyMax: 1.5 }))).toBe("EINVAL");
+  });
+
   it("returns views into a chunk and copies only frames that straddle chunks", () => {
     const stream = concat([
       encodeFrame(utf8Encode("one"), FLAG_MORE),

@@ -62,6 +62,8 @@ const enginesByConnection = new WeakMap<Connection, ZmtpEngine>();
 
 /** Stop batching and write once this many bytes are encoded. */
 const BATCH_BYTES = 64 * 1024;
+/** Received parts up to this size are copied out of the transport's chunk (zeromq.js: 128). */
+const COPY_RECEIVED_MAX = 128;
 /** The size of the engines' write buffers. */
 const WRITE_BUFFER_SIZE = 64 * 1024;
 
@@ -370,6 +372,12 @@ export class ZmtpEngine implements PipeEngine {
     this.handshakeTimer = undefined;
     this.state = "active";
     this.handshakeDone = true;
+    // Small message parts get memory of their own (Node's pool, through the transport): a kept
+    // 16-byte message would otherwise keep its whole received chunk, often 64 KiB, alive, and
+    // the copy costs what the view did. Not for frames a mechanism opens (it copies them anyway).
+    if (mechanism.decode === undefined && this.allocate !== undefined) {
+      this.decoder.copyMax = COPY_RECEIVED_MAX;
+    }
     const pipe = this.host.engineReady(this);
     if (pipe === undefined) {
       this.destroy();
