@@ -22,9 +22,9 @@ export interface FrameDecoderOptions {
   allocate?: (size: number) => Uint8Array;
   /**
    * Bodies of up to this many bytes are copied into an array from `allocate` even when they lie
-   * in one chunk (default 0: never). A kept view would keep its whole chunk alive, often 64 KiB
-   * for a message of a few bytes; a small copy costs about what making the view does. Settable
-   * later through `copyMax`.
+   * in one chunk, if that chunk is over 1 KiB (default 0: never). A kept view would keep its whole
+   * chunk alive, often 64 KiB for a message of a few bytes; a small copy costs about what making
+   * the view does. Settable later through `copyMax`.
    */
   copyMax?: number;
 }
@@ -35,6 +35,12 @@ const TWO_POW_32 = 0x1_0000_0000;
 /** The high 32 bits of Number.MAX_SAFE_INTEGER (2^53 - 1). */
 const MAX_SAFE_HIGH = 0x1f_ffff;
 const EMPTY = new Uint8Array(0);
+/**
+ * A view into a chunk this small keeps little alive, so `copyMax` leaves it a view: a peer that
+ * answers one message at a time (request-reply) sends chunks of about one message, and the copy
+ * would only add latency there.
+ */
+const SMALL_CHUNK = 1024;
 
 export class FrameDecoder {
   readonly #maxMessageSize: number;
@@ -227,14 +233,14 @@ export class FrameDecoder {
   }
 
   /**
-   * Returns the next `size` (<= buffered, > 0) bytes: a view when they lie in one chunk and are
-   * more than `copyMax`, otherwise a copy.
+   * Returns the next `size` (<= buffered, > 0) bytes: a view when they lie in one chunk, unless
+   * they are no more than `copyMax` and the chunk is over SMALL_CHUNK; otherwise a copy.
    */
   #take(size: number): Uint8Array {
     const chunk = this.#chunks[this.#head]!;
     const at = this.#offset;
     if (chunk.length - at >= size) {
-      if (size > this.#copyMax) {
+      if (size > this.#copyMax || chunk.length <= SMALL_CHUNK) {
         const view = chunk.subarray(at, at + size);
         this.#advance(size);
         return view;

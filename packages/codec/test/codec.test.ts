@@ -228,7 +228,7 @@ describe("FrameEncoder", () => {
 });
 
 describe("FrameDecoder", () => {
-  it("copies bodies of up to copyMax bytes into arrays from allocate, views above", () => {
+  it("copies bodies of up to copyMax bytes out of chunks over 1 KiB into arrays from allocate", () => {
     const made: Uint8Array[] = [];
     const decoder = new FrameDecoder({
       copyMax: 4,
@@ -241,6 +241,7 @@ describe("FrameDecoder", () => {
       encodeFrame(utf8Encode("tiny"), FLAG_MORE),
       encodeFrame(utf8Encode("larger"), FLAG_MORE),
       encodeFrame(new Uint8Array(0), 0),
+      encodeFrame(new Uint8Array(1024), 0),
     ]);
     decoder.push(chunk);
     const tiny = decoder.nextBody()!;
@@ -251,6 +252,13 @@ describe("FrameDecoder", () => {
     expect(utf8Decode(larger)).toBe("larger");
     expect(larger.buffer).toBe(chunk.buffer);
     expect(decoder.nextBody()!.length).toBe(0);
+    expect(decoder.nextBody()!.length).toBe(1024);
+    expect(made.length).toBe(1);
+    // A chunk of 1 KiB or less keeps little alive: views there (a request-reply peer sends
+    // about one message per chunk, and the copy would only add latency).
+    const small = concat([encodeFrame(utf8Encode("tiny"), 0)]);
+    decoder.push(small);
+    expect(decoder.nextBody()!.buffer).toBe(small.buffer);
     expect(made.length).toBe(1);
     // Settable once the decoder runs (the engine turns it on after the handshake).
     decoder.copyMax = 0;

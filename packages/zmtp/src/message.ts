@@ -1,9 +1,9 @@
 /**
  * Message parts as zeromq.js takes and gives them. Sent parts may be strings (UTF-8), Buffers,
  * typed arrays, ArrayBuffers, numbers or null; received parts are Buffers: over tcp and ipc a
- * part of up to 128 bytes is a Buffer of its own (the engine copies it out of the received chunk,
- * which a kept view would keep alive) and a larger one a view of the received bytes (no copy; see
- * `toBuffers` for the others).
+ * part of up to 128 bytes that came in a chunk over 1 KiB is a Buffer of its own (the engine
+ * copies it out of the chunk, which a kept view would keep alive), others are views of the
+ * received bytes (no copy; see `toBuffers` for the others).
  *
  * A sent part of up to COPY_MAX bytes is copied at `send`, as zeromq.js copies it (its zero-copy
  * threshold is 128 bytes): the caller may reuse the buffer as soon as `send` returns. Larger parts
@@ -62,7 +62,7 @@ export function toFrames(message: MessageLike | MessageLike[]): Uint8Array[] {
 
 /**
  * The received frames as Buffers, in the same array (the socket owns a received message's array):
- * tcp and ipc frames are already Buffers (copies up to 128 bytes, views into the chunk above). Other frames (a
+ * tcp and ipc frames are already Buffers (small ones copied out of big chunks, others views). Other frames (a
  * ROUTER's routing id, inproc, CURVE) are copied up to COPY_MAX bytes, which costs what wrapping
  * them does and gives every message parts of its own (a routing id is the same array for every
  * message of a peer), and wrapped without copying above.
