@@ -76,11 +76,26 @@ const WRITE_BUFFER_SIZE = 64 * 1024;
  */
 const spareBuffers: Uint8Array[] = [];
 const SPARE_BUFFERS_MAX = 16;
+/**
+ * Buffers up to this size are kept too: a frame larger than a write buffer (a CURVE MESSAGE of
+ * 64 KiB, sealed in place) gets a buffer of its own size, and the next such frame reuses it.
+ */
+const SPARE_BUFFER_MAX_SIZE = 4 * WRITE_BUFFER_SIZE;
 
 function recycleWriteBuffer(buffer: Uint8Array): void {
-  if (buffer.length === WRITE_BUFFER_SIZE && spareBuffers.length < SPARE_BUFFERS_MAX) {
+  if (
+    buffer.length >= WRITE_BUFFER_SIZE &&
+    buffer.length <= SPARE_BUFFER_MAX_SIZE &&
+    spareBuffers.length < SPARE_BUFFERS_MAX
+  ) {
     spareBuffers.push(buffer);
   }
+}
+
+/** The most recently given back buffer, if it holds `size` bytes (the encoder asks >= 64 KiB). */
+function takeWriteBuffer(size: number): Uint8Array | undefined {
+  const last = spareBuffers.at(-1);
+  return last !== undefined && last.length >= size ? spareBuffers.pop() : undefined;
 }
 
 /** @internal How many write buffers wait to be taken (tests). */
@@ -163,8 +178,7 @@ export class ZmtpEngine implements PipeEngine {
     this.encoder = new FrameEncoder({
       bufferSize: WRITE_BUFFER_SIZE,
       allocate: (size) =>
-        (size === WRITE_BUFFER_SIZE ? spareBuffers.pop() : undefined) ??
-        (allocate === undefined ? new Uint8Array(size) : allocate(size)),
+        takeWriteBuffer(size) ?? (allocate === undefined ? new Uint8Array(size) : allocate(size)),
       // Only a connection that says when its writes left lets the encoder give buffers back.
       ...(connection.written === undefined ? {} : { recycle: recycleWriteBuffer }),
     });

@@ -317,6 +317,41 @@ describe("engine in memory: what the mechanism is given and may do", () => {
       ...encodeFrame(bytes("ed"), 0),
     ]);
   });
+
+  it("a frame larger than a write buffer gets one of its size, which the next such frame reuses", async () => {
+    const [local, remote] = duplexPair();
+    const sizes: number[] = [];
+    const connection = local as typeof local & {
+      allocateBuffer(size: number): Uint8Array;
+      written(): boolean;
+    };
+    connection.allocateBuffer = (size) => {
+      sizes.push(size);
+      return new Uint8Array(size);
+    };
+    const write = local.write.bind(local);
+    local.write = (chunks) => write(chunks.map((chunk) => chunk.slice()));
+    connection.written = () => true;
+    // Each body grows to 70,000 bytes in the batch, as a 64 KiB CURVE MESSAGE does.
+    const growing = (mechanism: Mechanism) =>
+      Object.assign(mechanism, {
+        encode: (frame: WireFrame) => frame,
+        encodeInto(body: Uint8Array, _flags: number, sink: FrameSink) {
+          const at = sink.reserveFrame(70_000, 0);
+          sink.buffer.fill(body[0]!, at, at + 70_000);
+        },
+      });
+    const { host, received } = await handshakenDealer(local, remote, recordingNull([], growing));
+    const greeted = concat(received).length;
+    for (let index = 0; index < 4; index++) {
+      host.pipe.write([Uint8Array.of(index)]);
+      await turns(2);
+    }
+    expect(sizes.filter((size) => size > 64 * 1024).length).toBeLessThanOrEqual(1);
+    const wire = concat(received).subarray(greeted);
+    expect(wire.length).toBe(4 * (9 + 70_000));
+    for (let index = 0; index < 4; index++) expect(wire[index * 70_009 + 9 + 69_999]).toBe(index);
+  });
 });
 
 describe("engine in memory: when it writes", () => {
