@@ -7,7 +7,7 @@ import { encodeFrame, FLAG_COMMAND, FLAG_MORE, FrameEncoder } from "@zmtp/codec"
 import fc from "fast-check";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
-import { defaultCrypto } from "../src/curve/crypto";
+import { type CurveCrypto, defaultCrypto } from "../src/curve/crypto";
 import { MessageBox } from "../src/curve/message-box";
 import { PeerNonce, PREFIX, ShortNonce } from "../src/curve/nonce";
 import {
@@ -307,9 +307,9 @@ describe("secretbox tampering", () => {
 });
 
 describe("MessageBox with and without the fast paths", () => {
-  function pair(crypto = defaultCrypto, peer = defaultCrypto) {
-    const key = nacl.randomBytes(32);
-    const sender = new MessageBox(
+  /** The client's side of a connection (boxes with MESSAGE_C, opens MESSAGE_S), fresh nonces. */
+  const client = (crypto: CurveCrypto, key: Uint8Array) =>
+    new MessageBox(
       crypto,
       key,
       PREFIX.MESSAGE_C,
@@ -317,36 +317,28 @@ describe("MessageBox with and without the fast paths", () => {
       new ShortNonce(1),
       new PeerNonce(),
     );
-    const receiver = new MessageBox(
-      peer,
+  /** The server's side: opens what a client boxes. */
+  const server = (crypto: CurveCrypto, key: Uint8Array, allocate?: (size: number) => Uint8Array) =>
+    new MessageBox(
+      crypto,
       key,
       PREFIX.MESSAGE_S,
       PREFIX.MESSAGE_C,
       new ShortNonce(1),
       new PeerNonce(),
+      allocate,
     );
-    return { sender, receiver, key };
+
+  function pair(crypto = defaultCrypto, peer = defaultCrypto) {
+    const key = nacl.randomBytes(32);
+    return { sender: client(crypto, key), receiver: server(peer, key), key };
   }
 
   it("writes the same frames either way; each side opens the other's", () => {
     const fast = pair();
     const plain = spyCrypto();
-    const slow = new MessageBox(
-      plain,
-      fast.key,
-      PREFIX.MESSAGE_C,
-      PREFIX.MESSAGE_S,
-      new ShortNonce(1),
-      new PeerNonce(),
-    );
-    const slowReceiver = new MessageBox(
-      plain,
-      fast.key,
-      PREFIX.MESSAGE_S,
-      PREFIX.MESSAGE_C,
-      new ShortNonce(1),
-      new PeerNonce(),
-    );
+    const slow = client(plain, fast.key);
+    const slowReceiver = server(plain, fast.key);
     for (const length of [0, 1, 16, 255, 256, 4096, 70_000]) {
       const body = nacl.randomBytes(length);
       const frame = { more: length % 2 === 0, command: length === 16, body };
@@ -364,17 +356,7 @@ describe("MessageBox with and without the fast paths", () => {
     const { openSplit: _split, ...withOpenAt } = defaultCrypto;
     const { openSplit: _none, openAt: _at, ...withOpen } = defaultCrypto;
     const { sender, key } = pair();
-    const receivers = [defaultCrypto, withOpenAt, withOpen].map(
-      (crypto) =>
-        new MessageBox(
-          crypto,
-          key,
-          PREFIX.MESSAGE_S,
-          PREFIX.MESSAGE_C,
-          new ShortNonce(1),
-          new PeerNonce(),
-        ),
-    );
+    const receivers = [defaultCrypto, withOpenAt, withOpen].map((crypto) => server(crypto, key));
     for (const length of [0, 1, 100, 70_000]) {
       const frame = { more: true, command: length === 1, body: nacl.randomBytes(length) };
       const encoded = sender.encode(frame);
@@ -386,18 +368,8 @@ describe("MessageBox with and without the fast paths", () => {
     const { sealSplit: _split, ...withSealInPlace } = defaultCrypto;
     for (const crypto of [defaultCrypto, withSealInPlace]) {
       const key = nacl.randomBytes(32);
-      const boxes = [1, 2].map(
-        () =>
-          new MessageBox(
-            crypto,
-            key,
-            PREFIX.MESSAGE_C,
-            PREFIX.MESSAGE_S,
-            new ShortNonce(1),
-            new PeerNonce(),
-          ),
-      );
-      const [into, plain] = boxes as [MessageBox, MessageBox];
+      const into = client(crypto, key);
+      const plain = client(crypto, key);
       const encoder = new FrameEncoder({ bufferSize: 1024 });
       const expected: Uint8Array[] = [];
       const lengths = [0, 1, 255, 256, 3000, 70_000];
@@ -419,18 +391,10 @@ describe("MessageBox with and without the fast paths", () => {
   it("decodes a body into memory from the allocator it was given", () => {
     const { sender, key } = pair();
     const made: Uint8Array[] = [];
-    const receiver = new MessageBox(
-      defaultCrypto,
-      key,
-      PREFIX.MESSAGE_S,
-      PREFIX.MESSAGE_C,
-      new ShortNonce(1),
-      new PeerNonce(),
-      (size) => {
-        made.push(new Uint8Array(size).fill(0xee));
-        return made.at(-1)!;
-      },
-    );
+    const receiver = server(defaultCrypto, key, (size) => {
+      made.push(new Uint8Array(size).fill(0xee));
+      return made.at(-1)!;
+    });
     const body = nacl.randomBytes(300);
     const decoded = receiver.decode(sender.encode({ more: false, command: false, body }));
     expect(made.map((array) => array.length)).toEqual([300]);

@@ -31,9 +31,6 @@ export function streamError(error: unknown, address: string): ZmqError {
   return fromSystemError(error, address);
 }
 
-/** Node pools `Buffer.allocUnsafe` below half its pool size (8 KiB by default). */
-const POOLED_MAX = 4 * 1024;
-
 export class StreamConnection implements Connection {
   readonly localAddress: string;
   readonly remoteAddress: string;
@@ -167,11 +164,11 @@ export class StreamConnection implements Connection {
 
   /**
    * Uninitialised memory for the engine's buffers and decoded bodies (every byte is written
-   * before use): small ones from Node's shared pool, as `Buffer.allocUnsafe` hands them out
-   * (no backing store of their own), larger ones (the engine's 64 KiB batches) with their own.
+   * before use). `Buffer.allocUnsafe` hands out small sizes from Node's shared pool (no backing
+   * store of their own) and gives larger ones (the engine's 64 KiB batches) their own.
    */
   allocateBuffer(size: number): Uint8Array {
-    return size < POOLED_MAX ? Buffer.allocUnsafe(size) : Buffer.allocUnsafeSlow(size);
+    return Buffer.allocUnsafe(size);
   }
 
   /**

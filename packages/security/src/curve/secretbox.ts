@@ -751,7 +751,9 @@ export function secretboxSealSplit(
   const cipherOffset = outputOffset + SECRETBOX_MAC_SIZE;
   output[cipherOffset] = first;
   output.set(message, cipherOffset + 1);
-  secretboxSealInPlace(output, outputOffset, 1 + message.length, nonce, key);
+  begin(nonce, key);
+  xorStream(output, cipherOffset, output, cipherOffset, 1 + message.length);
+  poly1305(output, cipherOffset, 1 + message.length, output, outputOffset);
 }
 
 /** crypto_secretbox: tag (16) + ciphertext, in one new array. */
@@ -776,6 +778,17 @@ export function secretboxOpenAt(
   checkRange(buffer, offset, length);
   checkKeyAndNonce(nonce, key);
   if (length < SECRETBOX_MAC_SIZE) return undefined;
+  return openChecked(buffer, offset, length, nonce, key);
+}
+
+/** secretboxOpenAt once its arguments were checked and `length >= 16`. */
+function openChecked(
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  nonce: Uint8Array,
+  key: Uint8Array,
+): Uint8Array | undefined {
   if (active !== undefined) return active.openAt(buffer, offset, length, nonce, key);
   begin(nonce, key);
   const cipherOffset = offset + SECRETBOX_MAC_SIZE;
@@ -807,7 +820,7 @@ export function secretboxOpenSplit(
   if (length < SECRETBOX_MAC_SIZE + 1) return -1;
   checkRange(output, 0, length - SECRETBOX_MAC_SIZE - 1);
   if (active !== undefined) return active.openSplit(buffer, offset, length, nonce, key, output);
-  const plain = secretboxOpenAt(buffer, offset, length, nonce, key);
+  const plain = openChecked(buffer, offset, length, nonce, key);
   if (plain === undefined) return -1;
   output.set(plain.subarray(1));
   return plain[0]!;

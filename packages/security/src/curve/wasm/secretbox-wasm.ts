@@ -101,9 +101,8 @@ export class WasmSecretbox {
    * messages of one stream tend to have the same length and a view costs as much as the copy.
    */
   #boxView: Uint8Array;
-  #plainView: Uint8Array;
-  /** The same for `openSplit`: opened plaintext past its first byte (from DATA + 1). */
-  #splitView: Uint8Array;
+  /** Opened plaintext from DATA, and past its first byte from DATA + 1 (`#open`'s `skip`). */
+  readonly #plainViews: Uint8Array[];
 
   constructor(exports: object) {
     const wasm = exports as Exports;
@@ -119,8 +118,10 @@ export class WasmSecretbox {
     this.#dataSize = wasm.DATA_SIZE.value;
     this.#firstChunk = wasm.FIRST_CHUNK.value;
     this.#boxView = this.#memory.subarray(this.#box, this.#box);
-    this.#plainView = this.#memory.subarray(this.#data, this.#data);
-    this.#splitView = this.#memory.subarray(this.#data + 1, this.#data + 1);
+    this.#plainViews = [
+      this.#memory.subarray(this.#data, this.#data),
+      this.#memory.subarray(this.#data + 1, this.#data + 1),
+    ];
   }
 
   /**
@@ -137,37 +138,7 @@ export class WasmSecretbox {
     output: Uint8Array,
     outputOffset: number,
   ): void {
-    const wasm = this.#exports;
-    const memory = this.#memory;
-    const data = this.#data;
-    memory.set(key, this.#key);
-    memory.set(nonce, this.#nonce);
-    if (length <= this.#dataSize) {
-      this.#copyIn(message, messageOffset, length, data);
-      wasm.seal(length);
-      let view = this.#boxView;
-      if (view.length !== MAC_SIZE + length) {
-        view = this.#boxView = memory.subarray(this.#box, data + length);
-      }
-      output.set(view, outputOffset);
-      return;
-    }
-    wasm.begin(length);
-    // The first chunk is a little shorter than the data area, so that every later chunk starts
-    // on a boundary of the module's four-block keystream batches (see FIRST_CHUNK in the .wat).
-    let size = this.#firstChunk;
-    const cipherOffset = outputOffset + MAC_SIZE;
-    for (let done = 0; done < length; ) {
-      const count = Math.min(size, length - done);
-      const from = messageOffset + done;
-      this.#copyIn(message, from, count, data);
-      wasm.sealChunk(count);
-      output.set(memory.subarray(data, data + count), cipherOffset + done);
-      done += count;
-      size = this.#dataSize;
-    }
-    wasm.sealFinish();
-    output.set(memory.subarray(this.#box, data), outputOffset);
+    this.#seal(-1, message, messageOffset, length, nonce, key, output, outputOffset);
   }
 
   /**
@@ -185,15 +156,66 @@ export class WasmSecretbox {
     output: Uint8Array,
     outputOffset: number,
   ): void {
+    this.#seal(first, message, messageOffset, length, nonce, key, output, outputOffset);
+  }
+
+  /**
+   * crypto_secretbox_open of the box `buffer[offset, offset + length)`, `length >= 16`: the
+   * plaintext (up to 4 KiB from a shared slab, see ../slab.ts) or undefined when the tag does not
+   * verify (see `#open` for what the caller never sees).
+   */
+  openAt(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    nonce: Uint8Array,
+    key: Uint8Array,
+  ): Uint8Array | undefined {
+    const plain = allocate(length - MAC_SIZE);
+    return this.#open(buffer, offset, length, nonce, key, plain, 0) < 0 ? undefined : plain;
+  }
+
+  /**
+   * crypto_secretbox_open of the box `buffer[offset, offset + length)`, `length >= 17`, split as a
+   * CurveZMQ MESSAGE is: the plaintext's first byte (the flags) is returned and the rest written
+   * to `output[0, length - 17)`; -1 when the tag does not verify.
+   */
+  openSplit(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    nonce: Uint8Array,
+    key: Uint8Array,
+    output: Uint8Array,
+  ): number {
+    return this.#open(buffer, offset, length, nonce, key, output, 1);
+  }
+
+  /**
+   * Seals the plaintext `first` (a byte; none when -1) followed by `message[messageOffset,
+   * + length)` into `output` at `outputOffset`, tag then ciphertext. Boxes longer than the data
+   * area go in chunks, the first holding `first` and the message bytes after it.
+   */
+  #seal(
+    first: number,
+    message: Uint8Array,
+    messageOffset: number,
+    length: number,
+    nonce: Uint8Array,
+    key: Uint8Array,
+    output: Uint8Array,
+    outputOffset: number,
+  ): void {
     const wasm = this.#exports;
     const memory = this.#memory;
     const data = this.#data;
-    const total = length + 1;
+    const lead = first < 0 ? 0 : 1;
+    const total = lead + length;
     memory.set(key, this.#key);
     memory.set(nonce, this.#nonce);
+    if (lead === 1) memory[data] = first;
     if (total <= this.#dataSize) {
-      memory[data] = first;
-      this.#copyIn(message, messageOffset, length, data + 1);
+      this.#copyIn(message, messageOffset, length, data + lead);
       wasm.seal(total);
       let view = this.#boxView;
       if (view.length !== MAC_SIZE + total) {
@@ -203,16 +225,14 @@ export class WasmSecretbox {
       return;
     }
     wasm.begin(total);
-    let size = this.#firstChunk; // as in sealInto
+    // The first chunk is a little shorter than the data area, so that every later chunk starts
+    // on a boundary of the module's four-block keystream batches (see FIRST_CHUNK in the .wat).
+    let size = this.#firstChunk;
     const cipherOffset = outputOffset + MAC_SIZE;
     for (let done = 0; done < total; ) {
       const count = Math.min(size, total - done);
-      if (done === 0) {
-        memory[data] = first;
-        this.#copyIn(message, messageOffset, count - 1, data + 1);
-      } else {
-        this.#copyIn(message, messageOffset + done - 1, count, data);
-      }
+      const skip = done === 0 ? lead : 0; // `first` is already in place
+      this.#copyIn(message, messageOffset + done - lead + skip, count - skip, data + skip);
       wasm.sealChunk(count);
       output.set(memory.subarray(data, data + count), cipherOffset + done);
       done += count;
@@ -223,72 +243,21 @@ export class WasmSecretbox {
   }
 
   /**
-   * crypto_secretbox_open of the box `buffer[offset, offset + length)`, `length >= 16`: the
-   * plaintext (up to 4 KiB from a shared slab, see ../slab.ts) or undefined when the tag does not
-   * verify. A box that fits the data area is authenticated before anything is decrypted; a
-   * longer one is decrypted chunk by chunk along the way into an array that is wiped and dropped
-   * if the tag fails, so the caller never sees unauthenticated plaintext either way.
+   * Opens the box `buffer[offset, offset + length)`, `length >= 16 + skip`, writing its plaintext
+   * from byte `skip` on to `output[0, length - 16 - skip)`. Returns the first plaintext byte when
+   * `skip` is 1 (0 when it is 0), or -1 when the tag does not verify. A box that fits the data
+   * area is authenticated before anything is decrypted; a longer one is decrypted chunk by chunk
+   * along the way and `output` is wiped if the tag fails, so the caller never sees
+   * unauthenticated plaintext either way.
    */
-  openAt(
-    buffer: Uint8Array,
-    offset: number,
-    length: number,
-    nonce: Uint8Array,
-    key: Uint8Array,
-  ): Uint8Array | undefined {
-    const wasm = this.#exports;
-    const memory = this.#memory;
-    const data = this.#data;
-    const cipherLength = length - MAC_SIZE;
-    memory.set(key, this.#key);
-    memory.set(nonce, this.#nonce);
-    if (cipherLength <= this.#dataSize) {
-      this.#copyIn(buffer, offset, length, this.#box);
-      if (wasm.open(cipherLength) === 0) return undefined;
-      const plain = allocate(cipherLength);
-      let view = this.#plainView;
-      if (view.length !== cipherLength) {
-        view = this.#plainView = memory.subarray(data, data + cipherLength);
-      }
-      plain.set(view);
-      return plain;
-    }
-    this.#copyIn(buffer, offset, MAC_SIZE, this.#box);
-    wasm.begin(cipherLength);
-    const plain = allocate(cipherLength);
-    let size = this.#firstChunk; // as in sealInto
-    const cipherOffset = offset + MAC_SIZE;
-    for (let done = 0; done < cipherLength; ) {
-      const count = Math.min(size, cipherLength - done);
-      const from = cipherOffset + done;
-      this.#copyIn(buffer, from, count, data);
-      wasm.openChunk(count);
-      plain.set(memory.subarray(data, data + count), done);
-      done += count;
-      size = this.#dataSize;
-    }
-    if (wasm.openFinish() === 0) {
-      wasm.wipe(this.#dataSize);
-      plain.fill(0);
-      return undefined;
-    }
-    return plain;
-  }
-
-  /**
-   * crypto_secretbox_open of the box `buffer[offset, offset + length)`, `length >= 17`, split as a
-   * CurveZMQ MESSAGE is: the plaintext's first byte (the flags) is returned and the rest written
-   * to `output[0, length - 17)`; -1 when the tag does not verify. As with `openAt`, a box that
-   * fits the data area is authenticated before anything is decrypted, and a longer one that fails
-   * leaves `output` wiped, so the caller never sees unauthenticated plaintext.
-   */
-  openSplit(
+  #open(
     buffer: Uint8Array,
     offset: number,
     length: number,
     nonce: Uint8Array,
     key: Uint8Array,
     output: Uint8Array,
+    skip: 0 | 1,
   ): number {
     const wasm = this.#exports;
     const memory = this.#memory;
@@ -299,37 +268,34 @@ export class WasmSecretbox {
     if (cipherLength <= this.#dataSize) {
       this.#copyIn(buffer, offset, length, this.#box);
       if (wasm.open(cipherLength) === 0) return -1;
-      let view = this.#splitView;
-      if (view.length !== cipherLength - 1) {
-        view = this.#splitView = memory.subarray(data + 1, data + cipherLength);
+      let view = this.#plainViews[skip]!;
+      if (view.length !== cipherLength - skip) {
+        view = this.#plainViews[skip] = memory.subarray(data + skip, data + cipherLength);
       }
       output.set(view);
-      return memory[data]!;
+      return skip === 0 ? 0 : memory[data]!;
     }
     this.#copyIn(buffer, offset, MAC_SIZE, this.#box);
     wasm.begin(cipherLength);
     let first = 0;
-    let size = this.#firstChunk; // as in sealInto
+    let size = this.#firstChunk; // as in #seal
     const cipherOffset = offset + MAC_SIZE;
     for (let done = 0; done < cipherLength; ) {
       const count = Math.min(size, cipherLength - done);
       this.#copyIn(buffer, cipherOffset + done, count, data);
       wasm.openChunk(count);
-      if (done === 0) {
-        first = memory[data]!;
-        output.set(memory.subarray(data + 1, data + count));
-      } else {
-        output.set(memory.subarray(data, data + count), done - 1);
-      }
+      const from = done === 0 ? skip : 0;
+      if (done === 0) first = memory[data]!;
+      output.set(memory.subarray(data + from, data + count), done - skip + from);
       done += count;
       size = this.#dataSize;
     }
     if (wasm.openFinish() === 0) {
       wasm.wipe(this.#dataSize);
-      output.fill(0, 0, cipherLength - 1);
+      output.fill(0, 0, cipherLength - skip);
       return -1;
     }
-    return first;
+    return skip === 0 ? 0 : first;
   }
 
   /** Copies `source[offset, offset + length)` to `at` in the module's memory (no view for all of it). */
