@@ -228,6 +228,28 @@ describe("FrameEncoder", () => {
 });
 
 describe("FrameDecoder", () => {
+  it("an allocate that throws is ENOMEM, one that returns the wrong size EINVAL, copied or straddling", () => {
+    const big = concat([encodeFrame(utf8Encode("tiny"), 0), encodeFrame(new Uint8Array(1024), 0)]);
+    const straddling = encodeFrame(utf8Encode("split in two"), 0);
+    for (const [allocate, code] of [
+      [
+        () => {
+          throw new RangeError("no memory");
+        },
+        "ENOMEM",
+      ],
+      [(size: number) => new Uint8Array(size + 1), "EINVAL"],
+    ] as const) {
+      const copying = new FrameDecoder({ copyMax: 8, allocate });
+      copying.push(big);
+      expect(codeOf(() => copying.nextBody())).toBe(code);
+      const gathering = new FrameDecoder({ allocate });
+      gathering.push(straddling.subarray(0, 5));
+      gathering.push(straddling.subarray(5));
+      expect(codeOf(() => gathering.nextBody())).toBe(code);
+    }
+  });
+
   it("copies bodies of up to copyMax bytes out of chunks over 1 KiB into arrays from allocate", () => {
     const made: Uint8Array[] = [];
     const decoder = new FrameDecoder({
