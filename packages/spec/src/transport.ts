@@ -10,9 +10,10 @@ import type { ZmqError } from "./errors";
 /** What a connection tells its owner. Set once with `Connection.start`. */
 export interface ConnectionHandler {
   /**
-   * Bytes from the peer. The chunk is only valid during the call unless the transport says
-   * otherwise: a consumer keeping it must copy (Node's net chunks are never reused, but a
-   * transport may reuse its buffers).
+   * Bytes from the peer. The chunk is the consumer's from then on: the engine keeps views into
+   * it (message bodies the application may hold on to) and queues it while paused, so the
+   * transport must never write into its memory again. A transport reading into a reused
+   * buffer hands over a copy (tcp copies each read out of its scratch buffer).
    */
   data(chunk: Uint8Array): void;
   /** The transport's write buffer drained after `write` returned false. */

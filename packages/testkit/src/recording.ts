@@ -7,8 +7,9 @@ import { concatBytes } from "./bytes";
 
 export interface RecordOptions {
   /**
-   * Copy each chunk (the contract lets a transport reuse its buffers after `data` returns).
-   * Default true; false keeps the very objects the transport handed over.
+   * Copy each chunk. Default true; false keeps the very objects the transport handed over,
+   * which the contract lets a consumer keep: a test can then check that the transport never
+   * reads into their memory again.
    */
   readonly copy?: boolean;
   /** Call `connection.start` now. Default true. */

@@ -14,7 +14,13 @@ import {
   type TransportOptions,
   ZmqError,
 } from "@zmtp/spec";
-import { connectStream, ServerListener, StreamConnection } from "@zmtp/transport-tcp";
+import {
+  acceptedReads,
+  connectStream,
+  ServerListener,
+  StreamConnection,
+  StreamReads,
+} from "@zmtp/transport-tcp";
 import { concreteEndpoint, formatIpcEndpoint, ipcEndpoint, socketPath } from "./ipc-path";
 import { removeStaleSocket } from "./stale-socket";
 
@@ -45,9 +51,10 @@ export class IpcTransport implements Transport {
     const path = socketPath(ipc);
     const backlog = options.backlog ?? DEFAULT_BACKLOG;
     const open = (): Server =>
-      createServer((socket: Socket) => {
+      // Paused, so the socket can still be switched to `onread` before it first reads.
+      createServer({ pauseOnConnect: true }, (socket: Socket) => {
         const names = { localAddress: address, remoteAddress: address, peerHost: "" };
-        onConnection(new StreamConnection(socket, names));
+        onConnection(new StreamConnection(socket, names, acceptedReads(socket)));
       });
     let server = open();
     try {
@@ -72,12 +79,17 @@ export class IpcTransport implements Transport {
       throw new ZmqError("EINVAL", "Cannot connect to ipc://*", { address: ipc.address });
     }
     const address = formatIpcEndpoint(ipc.path, ipc.abstract);
-    const socket = await connectStream({ path: socketPath(ipc) }, options, ipc.address);
-    return new StreamConnection(socket, {
-      localAddress: address,
-      remoteAddress: address,
-      peerHost: "",
-    });
+    const reads = new StreamReads();
+    const socket = await connectStream(
+      { path: socketPath(ipc), onread: reads.onread },
+      options,
+      ipc.address,
+    );
+    return new StreamConnection(
+      socket,
+      { localAddress: address, remoteAddress: address, peerHost: "" },
+      reads,
+    );
   }
 }
 

@@ -3,7 +3,15 @@ import { once } from "node:events";
 import { existsSync, lstatSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isZmqError, parseEndpoint, type ZmqError } from "@zmtp/spec";
-import { record, TransportHarness, uniqueIpcEndpoint } from "@zmtp/testkit";
+import {
+  concatBytes,
+  record,
+  sameBytes,
+  seededBytes,
+  TransportHarness,
+  uniqueIpcEndpoint,
+} from "@zmtp/testkit";
+import type { StreamConnection } from "@zmtp/transport-tcp";
 import { afterEach, describe, expect, it } from "vitest";
 import { ipc } from "../src/index";
 
@@ -136,5 +144,21 @@ describe("ipc connect", () => {
     expect(isZmqError(wildcard, "EINVAL")).toBe(true);
     const other = await rejection(ipc().connect(parseEndpoint("tcp://127.0.0.1:1"), {}));
     expect(isZmqError(other, "EINVAL")).toBe(true);
+  });
+});
+
+describe("ipc reads", () => {
+  it("reads through onread at both ends on this Node, chunks intact", async () => {
+    const { client, server } = await setup().pair(uniqueIpcEndpoint());
+    expect((client as StreamConnection).reads).toBe("onread");
+    expect((server as StreamConnection).reads).toBe("onread");
+    const atServer = record(server, { copy: false });
+    const pieces = [10, 5000, 70_000, 300].map((size, index) => seededBytes(size, index + 1));
+    for (const piece of pieces) {
+      client.write([piece]);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    expect(sameBytes(await atServer.untilBytes(total), concatBytes(pieces))).toBe(true);
   });
 });

@@ -13,9 +13,12 @@
  *   arrives while paused is held until the owner resumed and took everything, so no byte the
  *   peer sent before its FIN is lost to the close.
  * - `closed` is reported exactly once, never from inside `write`, `end` or `destroy`.
+ * - With `StreamReads` (see there) chunks come from `onread` rather than `"data"` events; pausing
+ *   and resuming the socket work the same either way.
  */
 import type { Socket } from "node:net";
 import { type Connection, type ConnectionHandler, fromSystemError, ZmqError } from "@zmtp/spec";
+import type { StreamReads } from "./stream-reads";
 
 /** How a connection names its two ends. */
 export interface StreamAddresses {
@@ -35,6 +38,8 @@ export class StreamConnection implements Connection {
   readonly localAddress: string;
   readonly remoteAddress: string;
   readonly peerHost: string;
+  /** How chunks arrive: `"onread"` into reused memory, or Node's `"data"` events. */
+  readonly reads: "onread" | "data";
 
   private readonly socket: Socket;
   private handler: ConnectionHandler | undefined;
@@ -55,13 +60,19 @@ export class StreamConnection implements Connection {
   /** The first error the socket raised, reported when it closes. */
   private socketError: ZmqError | undefined;
 
-  constructor(socket: Socket, addresses: StreamAddresses) {
+  /**
+   * `reads`: the `StreamReads` the socket was created with (`onread`) or adopted by; without it
+   * chunks come from `"data"` events.
+   */
+  constructor(socket: Socket, addresses: StreamAddresses, reads?: StreamReads) {
     this.socket = socket;
+    this.reads = reads === undefined ? "data" : "onread";
     this.localAddress = addresses.localAddress;
     this.remoteAddress = addresses.remoteAddress;
     this.peerHost = addresses.peerHost;
     // Explicitly paused: adding the "data" listener in `start` then does not resume by itself.
     socket.pause();
+    reads?.attach((chunk) => this.onData(chunk));
     socket.on("error", (error) => {
       this.socketError ??= streamError(error, this.remoteAddress);
     });
@@ -95,13 +106,13 @@ export class StreamConnection implements Connection {
       queueMicrotask(() => this.report());
       return;
     }
-    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    if (!this.paused) this.resumeSocket();
+    if (this.reads === "data") this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    if (!this.paused) this.resume();
   }
 
   private onData(chunk: Buffer): void {
     if (this.outcome !== undefined) return;
-    if (this.paused || this.held.length > 0) {
+    if (this.handler === undefined || this.paused || this.held.length > 0) {
       this.held.push(chunk);
       if (!this.socketPaused) {
         this.socketPaused = true;

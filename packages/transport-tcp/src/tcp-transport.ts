@@ -21,6 +21,7 @@ import {
 import { connectStream } from "./connect-stream";
 import { ServerListener } from "./server-listener";
 import { StreamConnection } from "./stream-connection";
+import { acceptedReads, StreamReads } from "./stream-reads";
 import { resolveLocalHost, socketAddresses } from "./tcp-address";
 
 /** libzmq's default ZMQ_BACKLOG. */
@@ -72,10 +73,11 @@ export class TcpTransport implements Transport {
     const resolved = await resolveLocalHost(tcp, ipv6, this.lookup, tcp.address);
     // `*` is every interface: dual-stack "::" with ZMQ_IPV6, else IPv4 only, as libzmq does.
     const host = resolved === "*" ? (ipv6 ? "::" : "0.0.0.0") : resolved;
-    const server = createServer({ noDelay: true, pauseOnConnect: false });
+    // Paused, so the socket can still be switched to `onread` before it first reads.
+    const server = createServer({ noDelay: true, pauseOnConnect: true });
     server.on("connection", (socket: Socket) => {
       applySocketOptions(socket, options);
-      onConnection(new StreamConnection(socket, socketAddresses(socket)));
+      onConnection(new StreamConnection(socket, socketAddresses(socket), acceptedReads(socket)));
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => reject(fromSystemError(error, tcp.address));
@@ -102,6 +104,7 @@ export class TcpTransport implements Transport {
       });
     }
     const ipv6 = options.ipv6 === true;
+    const reads = new StreamReads();
     const netOptions: TcpNetConnectOpts = {
       host: tcp.host,
       port: tcp.port,
@@ -109,6 +112,7 @@ export class TcpTransport implements Transport {
       family: tcp.family ?? (ipv6 ? 0 : 4),
       lookup: this.lookup,
       noDelay: true,
+      onread: reads.onread,
     };
     if (tcp.source !== undefined) {
       const source = await resolveLocalHost(tcp.source, ipv6, this.lookup, tcp.address);
@@ -117,7 +121,7 @@ export class TcpTransport implements Transport {
     }
     const socket = await connectStream(netOptions, options, tcp.address);
     applySocketOptions(socket, options);
-    return new StreamConnection(socket, socketAddresses(socket));
+    return new StreamConnection(socket, socketAddresses(socket), reads);
   }
 }
 

@@ -1,0 +1,113 @@
+import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
+import { concatBytes, record, sameBytes, seededBytes, TransportHarness } from "@zmtp/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { acceptedReads, StreamConnection, StreamReads, tcp } from "../src/index";
+
+const KIB = 1024;
+const NAMES = { localAddress: "tcp://a", remoteAddress: "tcp://b", peerHost: "" };
+
+/** Sizes on both sides of every threshold: Node's pool (4 KiB), the slab (256 KiB), a read (64 KiB). */
+const SIZES = [
+  1,
+  100,
+  3000,
+  4095,
+  4096,
+  5000,
+  60 * KIB,
+  64 * KIB,
+  70_000,
+  200 * KIB,
+  17,
+  255 * KIB,
+];
+
+let harness: TransportHarness | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await harness?.dispose();
+  harness = undefined;
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+async function listening(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => server.close());
+  return (server.address() as AddressInfo).port;
+}
+
+/** Writes each piece on its own turn of the event loop, so most arrive as reads of their own. */
+async function writeApart(
+  connection: { write(chunks: readonly Uint8Array[]): boolean },
+  pieces: Uint8Array[],
+) {
+  for (const piece of pieces) {
+    connection.write([piece]);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe("tcp reads through onread", () => {
+  it("reads through onread at both ends on this Node", async () => {
+    harness = new TransportHarness(tcp());
+    const { client, server } = await harness.pair("tcp://127.0.0.1:*");
+    expect((client as StreamConnection).reads).toBe("onread");
+    expect((server as StreamConnection).reads).toBe("onread");
+  });
+
+  it("never reads into memory a chunk it handed over still uses", async () => {
+    harness = new TransportHarness(tcp());
+    const { client, server } = await harness.pair("tcp://127.0.0.1:*");
+    // The chunks themselves, not copies: a later read into their memory would change them.
+    const atClient = record(client, { copy: false });
+    const atServer = record(server, { copy: false });
+    const down = SIZES.map((size, index) => seededBytes(size, index + 1));
+    const up = SIZES.map((size, index) => seededBytes(size, index + 100));
+    const total = SIZES.reduce((sum, size) => sum + size, 0);
+    await Promise.all([writeApart(server, down), writeApart(client, up)]);
+    const [received, sent] = await Promise.all([
+      atClient.untilBytes(total),
+      atServer.untilBytes(total),
+    ]);
+    expect(atClient.chunks.length).toBeGreaterThan(SIZES.length / 2);
+    expect(sameBytes(received, concatBytes(down))).toBe(true);
+    expect(sameBytes(sent, concatBytes(up))).toBe(true);
+  });
+
+  it("keeps what a connecting socket reads before the connection is made of it", async () => {
+    const hello = seededBytes(5000, 7);
+    const server = createServer((socket) => {
+      cleanups.push(() => socket.destroy());
+      socket.end(hello);
+    });
+    const port = await listening(server);
+    const reads = new StreamReads();
+    const socket = connect({ host: "127.0.0.1", port, onread: reads.onread });
+    cleanups.push(() => socket.destroy());
+    await new Promise((resolve) => socket.once("connect", resolve));
+    // Long enough for the bytes to have been read (the socket reads from its connect on).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const recording = record(new StreamConnection(socket, NAMES, reads));
+    expect(sameBytes(await recording.untilBytes(hello.length), hello)).toBe(true);
+  });
+
+  it("leaves a socket that already reads to data events, which still deliver", async () => {
+    const accepted: Socket[] = [];
+    const server = createServer((socket) => accepted.push(socket));
+    const port = await listening(server);
+    const peer = connect({ host: "127.0.0.1", port });
+    cleanups.push(() => peer.destroy());
+    await new Promise((resolve) => peer.once("connect", resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const socket = accepted[0] as Socket;
+    cleanups.push(() => socket.destroy());
+    // Created without pauseOnConnect: reading already, too late for onread.
+    expect(acceptedReads(socket)).toBeUndefined();
+    const connection = new StreamConnection(socket, NAMES);
+    expect(connection.reads).toBe("data");
+    const recording = record(connection);
+    const bytes = seededBytes(100 * KIB, 3);
+    peer.write(bytes);
+    expect(sameBytes(await recording.untilBytes(bytes.length), bytes)).toBe(true);
+  });
+});
