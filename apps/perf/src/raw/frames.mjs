@@ -8,7 +8,7 @@ import { connect, createServer } from "node:net";
 const FLAG_MORE = 0x01;
 const FLAG_LONG = 0x02;
 /** Small bodies are copied into the batch; larger ones are written by reference. */
-const COPY_THRESHOLD = 8 * 1024;
+export const COPY_THRESHOLD = 8 * 1024;
 /** Size of each batch buffer: one socket write when full. */
 const BATCH_SIZE = 64 * 1024;
 
@@ -93,11 +93,12 @@ export class FrameWriter {
 }
 
 /**
- * Incremental frame parser: feed it chunks, it calls `onFrame(body, more)` for each frame. A
- * body inside one chunk is a view into it; a body straddling chunks is copied once.
+ * Incremental frame parser: feed it chunks, it calls `onFrame(body, more, owned)` for each frame. A
+ * body inside one chunk is a view into it (valid as long as the chunk: during the call, for
+ * chunks read into the reused buffer); a body straddling chunks is copied once, and owned.
  */
 export class FrameReader {
-  /** @param {(body: Buffer, more: boolean) => void} onFrame */
+  /** @param {(body: Buffer, more: boolean, owned: boolean) => void} onFrame */
   constructor(onFrame) {
     this.onFrame = onFrame;
     /** @type {Buffer | undefined} a partial header or body carried over from the last chunk */
@@ -138,7 +139,7 @@ export class FrameReader {
         const body = chunk.subarray(offset, offset + size);
         offset += size;
         this.bodySize = -1;
-        this.onFrame(body, this.more);
+        this.onFrame(body, this.more, false);
         continue;
       }
       // The body straddles chunks: gather it into one buffer of its size.
@@ -154,7 +155,7 @@ export class FrameReader {
         const body = this.partial;
         this.partial = undefined;
         this.bodySize = -1;
-        this.onFrame(body, this.more);
+        this.onFrame(body, this.more, true);
       }
     }
   }
@@ -193,15 +194,64 @@ export function netAddress(endpoint) {
   return { host: host === "*" ? "0.0.0.0" : host.replace(/^\[|\]$/g, ""), port: Number(found[2]) };
 }
 
+/** Node's read size; every read of a raw socket lands in this one buffer. */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+
 /**
- * Listens and resolves with the first connection (the server then stops accepting).
+ * The fastest read Node offers: `onread` into one reused buffer, no Readable stream, no buffer
+ * allocated per read. A chunk is valid only during `onChunk` (the reader copies what it keeps).
+ * @param {(chunk: Buffer) => void} onChunk
+ * @returns {import("node:net").OnReadOpts}
+ */
+function onread(onChunk) {
+  return {
+    buffer: READ_BUFFER,
+    callback: (size) => {
+      onChunk(READ_BUFFER.subarray(0, size));
+      return true;
+    },
+  };
+}
+
+/**
+ * `net.Server` has no `onread` option: set on an accepted socket (created paused) the fields
+ * Node's socket constructor sets for it, found by name. False where they are missing.
+ * @param {import("node:net").Socket} socket @param {(chunk: Buffer) => void} onChunk
+ */
+function adoptOnread(socket, onChunk) {
+  /** @type {Record<symbol, unknown>} */
+  const fields = /** @type {any} */ (socket);
+  const find = (/** @type {string} */ name) =>
+    Object.getOwnPropertySymbols(socket).find((field) => field.description === name);
+  const [buffer, callback] = [find("kBuffer"), find("kBufferCb")];
+  const handle = /** @type {any} */ (socket)._handle;
+  if (
+    buffer === undefined ||
+    callback === undefined ||
+    typeof handle?.useUserBuffer !== "function"
+  ) {
+    return false;
+  }
+  const options = onread(onChunk);
+  fields[buffer] = options.buffer;
+  fields[callback] = options.callback;
+  handle.useUserBuffer(options.buffer);
+  return true;
+}
+
+/**
+ * Listens and resolves with the first connection (the server then stops accepting), which
+ * hands each chunk it reads to `onChunk` (valid only during the call).
  * @param {string} endpoint
+ * @param {(chunk: Buffer) => void} onChunk
  * @returns {Promise<import("node:net").Socket>}
  */
-export function acceptOne(endpoint) {
+export function acceptOne(endpoint, onChunk) {
   return new Promise((resolve, reject) => {
-    const server = createServer({ noDelay: true }, (socket) => {
+    const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
       server.close();
+      if (!adoptOnread(socket, onChunk)) socket.on("data", onChunk);
+      socket.resume();
       resolve(socket);
     });
     server.on("error", reject);
@@ -210,16 +260,20 @@ export function acceptOne(endpoint) {
 }
 
 /**
- * Connects, retrying every 10 ms while nothing listens yet (as a zmq connect would).
+ * Connects, retrying every 10 ms while nothing listens yet (as a zmq connect would); with
+ * `onChunk`, the socket hands it each chunk it reads (valid only during the call).
  * @param {string} endpoint
+ * @param {(chunk: Buffer) => void} [onChunk]
  * @returns {Promise<import("node:net").Socket>}
  */
-export async function connectRetrying(endpoint) {
+export async function connectRetrying(endpoint, onChunk) {
   const address = netAddress(endpoint);
   for (;;) {
     try {
       return await new Promise((resolve, reject) => {
-        const socket = connect(address);
+        const socket = connect(
+          onChunk === undefined ? address : { ...address, onread: onread(onChunk) },
+        );
         socket.once("connect", () => {
           socket.off("error", reject);
           if ("port" in address) socket.setNoDelay(true);

@@ -2,7 +2,7 @@
 // raw local-lat: accepts one node:net connection and echoes each message (a REQ-shaped envelope:
 // empty delimiter frame with MORE, then the body) back at once, <roundtrip-count> + 1 times.
 import { parseArgs, positiveInt } from "../common.mjs";
-import { acceptOne, FrameReader, FrameWriter } from "./frames.mjs";
+import { acceptOne, COPY_THRESHOLD, FrameReader, FrameWriter } from "./frames.mjs";
 
 const USAGE = "raw/local-lat [--warmup N] <bind-to> <message-size> <roundtrip-count>";
 
@@ -11,18 +11,27 @@ const USAGE = "raw/local-lat [--warmup N] <bind-to> <message-size> <roundtrip-co
  * @param {number} [warmup] untimed round trips the other side makes first
  */
 export async function rawLocalLat(endpoint, size, roundtrips, warmup = 0) {
-  const socket = await acceptOne(endpoint);
-  const writer = new FrameWriter(socket);
+  /** @type {FrameWriter | undefined} */
+  let writer;
   let echoed = 0;
+  /** @type {(error: Error) => void} */
+  let fail = () => {};
+  /** @type {() => void} */
+  let done = () => {};
+  const reader = new FrameReader((body, more, owned) => {
+    const out = /** @type {FrameWriter} */ (writer);
+    // A body still in the read buffer is copied before it is written by reference.
+    out.writeFrame(owned || body.length < COPY_THRESHOLD ? body : Buffer.from(body), more);
+    if (more) return;
+    if (body.length !== size) fail(new Error(`message of incorrect size: ${body.length}`));
+    out.flush();
+    if (++echoed > warmup + roundtrips) done();
+  });
+  const socket = await acceptOne(endpoint, (chunk) => reader.push(chunk));
+  writer = new FrameWriter(socket);
   await new Promise((resolve, reject) => {
-    const reader = new FrameReader((body, more) => {
-      writer.writeFrame(body, more);
-      if (more) return;
-      if (body.length !== size) reject(new Error(`message of incorrect size: ${body.length}`));
-      writer.flush();
-      if (++echoed > warmup + roundtrips) resolve(undefined);
-    });
-    socket.on("data", (chunk) => reader.push(chunk));
+    fail = reject;
+    done = () => resolve(undefined);
     socket.on("error", reject);
   });
   socket.end();

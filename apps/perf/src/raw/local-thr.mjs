@@ -12,20 +12,25 @@ const USAGE = "raw/local-thr [--warmup N] <bind-to> <message-size> <message-coun
  * @returns {Promise<string>}
  */
 export async function rawLocalThr(endpoint, size, count, warmup = 0) {
-  const socket = await acceptOne(endpoint);
+  let received = 0;
+  let started = 0;
+  /** @type {(report: string) => void} */
+  let done = () => {};
+  /** @type {(error: Error) => void} */
+  let fail = () => {};
+  const reader = new FrameReader((body) => {
+    if (body.length !== size) fail(new Error(`message of incorrect size: ${body.length}`));
+    if (received++ === warmup) started = performance.now();
+    if (received === warmup + count)
+      done(throughputReport(size, count, performance.now() - started));
+  });
+  const socket = await acceptOne(endpoint, (chunk) => reader.push(chunk));
   return new Promise((resolve, reject) => {
-    let received = 0;
-    let started = 0;
-    const reader = new FrameReader((body) => {
-      if (body.length !== size) reject(new Error(`message of incorrect size: ${body.length}`));
-      if (received++ === warmup) started = performance.now();
-      if (received === warmup + count) {
-        const elapsed = performance.now() - started;
-        socket.destroy();
-        resolve(throughputReport(size, count, elapsed));
-      }
-    });
-    socket.on("data", (chunk) => reader.push(chunk));
+    done = (report) => {
+      socket.destroy();
+      resolve(report);
+    };
+    fail = reject;
     socket.on("error", reject);
   });
 }

@@ -12,19 +12,18 @@ const DELIMITER = new Uint8Array(0);
  * @param {number} [warmup] untimed round trips made first
  */
 export async function rawRemoteLat(endpoint, size, roundtrips, warmup = 0) {
-  const socket = await connectRetrying(endpoint);
-  const writer = new FrameWriter(socket);
-  /** @type {((body: Buffer) => void) | undefined} */
+  /** @type {((size: number) => void) | undefined} */
   let waiting;
   const reader = new FrameReader((body, more) => {
     if (more) return;
     const resolve = waiting;
     waiting = undefined;
-    resolve?.(body);
+    resolve?.(body.length);
   });
-  socket.on("data", (chunk) => reader.push(chunk));
+  const socket = await connectRetrying(endpoint, (chunk) => reader.push(chunk));
+  const writer = new FrameWriter(socket);
   const message = payload(size);
-  /** @returns {Promise<Buffer>} */
+  /** @returns {Promise<number>} the size of the reply */
   const roundtrip = () =>
     new Promise((resolve) => {
       waiting = resolve;
@@ -36,7 +35,7 @@ export async function rawRemoteLat(endpoint, size, roundtrips, warmup = 0) {
   const started = performance.now();
   for (let i = 0; i < roundtrips; i++) {
     const reply = await roundtrip();
-    if (reply.length !== size) throw new Error(`message of incorrect size: ${reply.length}`);
+    if (reply !== size) throw new Error(`message of incorrect size: ${reply}`);
   }
   const elapsed = performance.now() - started;
   socket.destroy();
