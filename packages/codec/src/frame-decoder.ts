@@ -3,8 +3,9 @@
  *
  * Chunks are queued: `push` may be called at any time, and `next` returns frames in order until
  * it needs more bytes. A frame that lies inside one chunk is returned as a view into that chunk
- * (no copy), unless it is no longer than `copyMax`; a frame straddling chunks is copied, into
- * one allocation of exactly its size, made after the size passed the `maxMessageSize` check.
+ * (no copy), unless it is no longer than `copyMax`; so is a frame straddling chunks that lie end
+ * to end in one ArrayBuffer. Any other frame straddling chunks is copied, into one allocation of
+ * exactly its size, made after the size passed the `maxMessageSize` check.
  */
 import { ZmqError } from "@zmtp/spec";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAGS_RESERVED, type Frame, zeroed } from "./frame";
@@ -251,9 +252,38 @@ export class FrameDecoder {
       this.#advance(size);
       return body;
     }
+    const joined = size > this.#copyMax ? this.#joinedView(size) : undefined;
+    if (joined !== undefined) return joined;
     const body = this.#allocateBody(size);
     this.#copyOut(body, size);
     return body;
+  }
+
+  /**
+   * The next `size` bytes as one view when the chunks they straddle lie end to end in one
+   * ArrayBuffer (a transport that copies its reads into a slab hands over such chunks): no
+   * allocation, no copy. Undefined (nothing consumed) otherwise.
+   */
+  #joinedView(size: number): Uint8Array | undefined {
+    const first = this.#chunks[this.#head]!;
+    const memory = first.buffer;
+    let end = first.byteOffset + first.length;
+    let left = size - (first.length - this.#offset);
+    for (let index = this.#head + 1; left > 0; index++) {
+      const chunk = this.#chunks[index]!;
+      if (chunk.buffer !== memory || chunk.byteOffset !== end) return undefined;
+      end += chunk.length;
+      left -= chunk.length;
+    }
+    const view = new Uint8Array(memory, first.byteOffset + this.#offset, size);
+    let consumed = 0;
+    while (consumed < size) {
+      const chunk = this.#chunks[this.#head]!;
+      const count = Math.min(chunk.length - this.#offset, size - consumed);
+      consumed += count;
+      this.#advance(count);
+    }
+    return view;
   }
 
   #allocateBody(size: number): Uint8Array {

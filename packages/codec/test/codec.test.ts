@@ -26,6 +26,15 @@ import {
 } from "../src";
 import { concat, fromHex, toHex } from "./helpers/hex";
 
+/** `length` bytes of a simple pattern. */
+function seeded(length: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, index) => (index * 31 + 7) & 0xff);
+}
+
+function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}
+
 function codeOf(action: () => unknown): ZmqErrorCode | "none" | "other" {
   try {
     action();
@@ -244,8 +253,8 @@ describe("FrameDecoder", () => {
       copying.push(big);
       expect(codeOf(() => copying.nextBody())).toBe(code);
       const gathering = new FrameDecoder({ allocate });
-      gathering.push(straddling.subarray(0, 5));
-      gathering.push(straddling.subarray(5));
+      gathering.push(straddling.slice(0, 5));
+      gathering.push(straddling.slice(5));
       expect(codeOf(() => gathering.nextBody())).toBe(code);
     }
   });
@@ -291,7 +300,7 @@ describe("FrameDecoder", () => {
     expect(codeOf(() => new FrameDecoder({ copyMax: 1.5 }))).toBe("EINVAL");
   });
 
-  it("returns views into a chunk and copies only frames that straddle chunks", () => {
+  it("returns views into a chunk and copies only frames that straddle separate chunks", () => {
     const stream = concat([
       encodeFrame(utf8Encode("one"), FLAG_MORE),
       encodeFrame(utf8Encode("two"), 0),
@@ -303,8 +312,8 @@ describe("FrameDecoder", () => {
     expect(first.body.byteOffset).toBe(2);
     expect(decoder.next()!.body.buffer).toBe(stream.buffer);
 
-    decoder.push(stream.subarray(0, 4));
-    decoder.push(stream.subarray(4));
+    decoder.push(stream.slice(0, 4));
+    decoder.push(stream.slice(4));
     const straddling = decoder.next()!;
     expect(utf8Decode(straddling.body)).toBe("one");
     expect(straddling.body.buffer).not.toBe(stream.buffer);
@@ -320,15 +329,57 @@ describe("FrameDecoder", () => {
       },
     });
     const wire = encodeFrame(utf8Encode("straddle"), 0);
-    decoder.push(wire.subarray(0, 5));
+    decoder.push(wire.slice(0, 5));
     expect(decoder.next()).toBeUndefined();
-    decoder.push(wire.subarray(5));
+    decoder.push(wire.slice(5));
     expect(utf8Decode(decoder.next()!.body)).toBe("straddle");
     expect(sizes).toEqual([8]);
     const wrong = new FrameDecoder({ allocate: (size) => new Uint8Array(size + 1) });
-    wrong.push(wire.subarray(0, 5));
-    wrong.push(wire.subarray(5));
+    wrong.push(wire.slice(0, 5));
+    wrong.push(wire.slice(5));
     expect(codeOf(() => wrong.next())).toBe("EINVAL");
+  });
+
+  it("joins a frame straddling chunks that lie end to end in one buffer into one view", () => {
+    const body = seeded(3000);
+    const wire = concat([encodeFrame(body, FLAG_MORE), encodeFrame(utf8Encode("end"), 0)]);
+    const allocated: number[] = [];
+    const decoder = new FrameDecoder({
+      copyMax: 8,
+      allocate: (size) => {
+        allocated.push(size);
+        return new Uint8Array(size);
+      },
+    });
+    // Three adjacent pieces of one buffer, as a transport copying its reads into a slab makes.
+    decoder.push(wire.subarray(0, 1000));
+    decoder.push(wire.subarray(1000, 2000));
+    expect(decoder.next()).toBeUndefined();
+    decoder.push(wire.subarray(2000, 3012));
+    const joined = decoder.next()!;
+    expect(joined.more).toBe(true);
+    expect(joined.body.buffer).toBe(wire.buffer);
+    expect(joined.body.byteOffset).toBe(wire.byteOffset + 9);
+    expect(sameBytes(joined.body, body)).toBe(true);
+    expect(allocated).toEqual([]);
+    // The 3-byte body straddles too, but is within copyMax: still copied out.
+    expect(decoder.next()).toBeUndefined();
+    decoder.push(wire.subarray(3012));
+    expect(utf8Decode(decoder.next()!.body)).toBe("end");
+    expect(allocated).toEqual([3]);
+  });
+
+  it("copies a frame straddling pieces of one buffer that are not end to end", () => {
+    const wire = encodeFrame(seeded(600), 0);
+    const spaced = new Uint8Array(wire.length + 10);
+    spaced.set(wire.subarray(0, 300), 0);
+    spaced.set(wire.subarray(300), 310);
+    const decoder = new FrameDecoder();
+    decoder.push(spaced.subarray(0, 300));
+    decoder.push(spaced.subarray(310));
+    const body = decoder.next()!.body;
+    expect(body.buffer).not.toBe(spaced.buffer);
+    expect(sameBytes(body, wire.subarray(9))).toBe(true);
   });
 
   it("accepts pushes while frames are still queued", () => {
