@@ -42,6 +42,7 @@ export class StreamConnection implements Connection {
   readonly reads: "onread" | "data";
 
   private readonly socket: Socket;
+  private readonly readsFrom: StreamReads | undefined;
   private handler: ConnectionHandler | undefined;
   /** The owner asked for no data (`pause`); the socket itself may still be flowing. */
   private paused = false;
@@ -67,6 +68,7 @@ export class StreamConnection implements Connection {
   constructor(socket: Socket, addresses: StreamAddresses, reads?: StreamReads) {
     this.socket = socket;
     this.reads = reads === undefined ? "data" : "onread";
+    this.readsFrom = reads;
     this.localAddress = addresses.localAddress;
     this.remoteAddress = addresses.remoteAddress;
     this.peerHost = addresses.peerHost;
@@ -231,6 +233,7 @@ export class StreamConnection implements Connection {
   private settle(error: ZmqError | undefined): void {
     if (this.outcome !== undefined) return;
     this.outcome = { error };
+    this.readsFrom?.close();
     // Asynchronous so `closed` never runs inside the caller's destroy(); "close" is already so.
     queueMicrotask(() => this.report());
   }

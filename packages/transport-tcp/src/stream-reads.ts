@@ -8,13 +8,18 @@
  * memory we hand it and Node calls us directly.
  *
  * Every socket of the thread reads into one shared 64 KiB scratch buffer: reads are serialised
- * on the event loop and each is copied out before anything else runs, so a connection keeps no
- * read memory of its own, idle or not. The copy is the chunk handed to the sink, which may keep
- * views into it (message bodies) for as long as it likes:
+ * on the event loop and each is copied out before anything else runs, so a quiet connection
+ * keeps no read memory of its own. The copy is the chunk handed to the sink, which may keep views
+ * into it (message bodies) for as long as it likes:
  * - below half of `Buffer.poolSize` (4 KiB) it comes from Node's buffer pool, as
  *   `Buffer.allocUnsafe` does: a kept view pins at most one 8 KiB pool;
  * - larger reads are copied into a shared 256 KiB slab, carved in order: one allocation per
  *   256 KiB read instead of one per read (copying 64 KiB costs less than allocating it).
+ * A read of 16 KiB or more means a stream: up to 16 connections at a time then read straight
+ * into a 256 KiB slab of their own, each read landing where the last ended and handed over as a
+ * view, with no copy (chunks of a stream lie end to end, so the decoder views a frame that
+ * straddles them in place). The first read under 16 KiB, or the close, gives the slab up; the
+ * limit bounds what idle streaming connections hold to 4 MiB.
  *
  * Connecting sockets get this through `onread` (documented); accepted sockets (`net.Server` has
  * no `onread` option) through the fields Node's socket constructor sets for it, set on the socket
@@ -23,10 +28,15 @@
  */
 import type { OnReadOpts, Socket } from "node:net";
 
-/** Node's own read size. */
+/** Node's own read size: the scratch buffer, and the least room a direct read gets. */
 const READ_SIZE = 64 * 1024;
-/** Larger reads are copied into slabs of this size. */
+/** Larger reads are copied into slabs of this size; a streaming connection reads into its own. */
 const SLAB_SIZE = 256 * 1024;
+/** A read this large means a stream: the connection reads straight into a slab of its own. */
+const STREAM_READ = 16 * 1024;
+/** At most this many connections hold a slab of their own (4 MiB), idle or not. */
+const MAX_DIRECT = 16;
+let directCount = 0;
 
 let scratch: Buffer | undefined;
 let slab: Buffer | undefined;
@@ -37,9 +47,8 @@ function sharedScratch(): Buffer {
   return scratch;
 }
 
-/** A copy of the first `size` bytes of the scratch buffer, in memory nothing else uses. */
-function copyOut(size: number): Buffer {
-  const source = sharedScratch();
+/** A copy of the first `size` bytes of `source`, in memory nothing else uses. */
+function copyOut(source: Buffer, size: number): Buffer {
   if (size < Buffer.poolSize >>> 1) {
     const chunk = Buffer.allocUnsafe(size);
     source.copy(chunk, 0, 0, size);
@@ -55,21 +64,24 @@ function copyOut(size: number): Buffer {
   return chunk;
 }
 
-/** The fields Node's `net.Socket` keeps its `onread` option in, and the handle's setter. */
+/** The fields Node's `net.Socket` keeps its `onread` option in. */
 interface OnReadFields {
   readonly buffer: symbol;
   readonly callback: symbol;
+  readonly generator: symbol;
 }
 
 function onReadFields(socket: Socket): OnReadFields | undefined {
   let buffer: symbol | undefined;
   let callback: symbol | undefined;
+  let generator: symbol | undefined;
   for (const field of Object.getOwnPropertySymbols(socket)) {
     if (field.description === "kBuffer") buffer = field;
     else if (field.description === "kBufferCb") callback = field;
+    else if (field.description === "kBufferGen") generator = field;
   }
-  if (buffer === undefined || callback === undefined) return undefined;
-  return { buffer, callback };
+  if (buffer === undefined || callback === undefined || generator === undefined) return undefined;
+  return { buffer, callback, generator };
 }
 
 interface ReadHandle {
@@ -78,15 +90,29 @@ interface ReadHandle {
 }
 
 export class StreamReads {
+  /** Connections reading straight into a slab of their own now (at most 16). */
+  static get streaming(): number {
+    return directCount;
+  }
+
   /** Receives each chunk read (see `attach`). */
   private sink: ((chunk: Buffer) => void) | undefined;
   /** Chunks read before a sink was attached. */
-  private early: Buffer[] = [];
-  /** The `onread` option for `net.connect` / `new net.Socket`. */
+  private early: Buffer[] | undefined;
+  /** Where the next read lands: the shared scratch buffer, or the free end of `own`. */
+  private next: Buffer = sharedScratch();
+  /** The slab this connection reads straight into while it streams, and how much is used. */
+  private own: Buffer | undefined;
+  private ownUsed = 0;
+  private closed = false;
+  /**
+   * The `onread` option for `net.connect` / `new net.Socket`: Node calls `buffer` after each
+   * read for the memory the next one lands in.
+   */
   readonly onread: OnReadOpts = {
-    buffer: sharedScratch(),
-    callback: (size: number): boolean => {
-      this.read(copyOut(size));
+    buffer: () => this.next,
+    callback: (size: number, buffer: Uint8Array): boolean => {
+      this.read(size, buffer as Buffer);
       return true;
     },
   };
@@ -99,22 +125,22 @@ export class StreamReads {
   adopt(socket: Socket): boolean {
     const fields = onReadFields(socket);
     const handle = (socket as unknown as { _handle?: ReadHandle | null })._handle;
-    const own = socket as unknown as Record<symbol, unknown>;
+    const slots = socket as unknown as Record<symbol, unknown>;
     if (
       fields === undefined ||
       handle === undefined ||
       handle === null ||
       typeof handle.useUserBuffer !== "function" ||
       handle.reading === true ||
-      own[fields.buffer] !== null
+      slots[fields.buffer] !== null
     ) {
       return false;
     }
-    // What Node's constructor sets for a `buffer`, and what it hands the handle.
-    const buffer = this.onread.buffer as Buffer;
-    own[fields.buffer] = buffer;
-    own[fields.callback] = this.onread.callback;
-    handle.useUserBuffer(buffer);
+    // What Node's constructor sets for a `buffer` function, and the handle's first buffer.
+    slots[fields.buffer] = this.next;
+    slots[fields.generator] = this.onread.buffer;
+    slots[fields.callback] = this.onread.callback;
+    handle.useUserBuffer(this.next);
     return true;
   }
 
@@ -122,13 +148,55 @@ export class StreamReads {
   attach(sink: (chunk: Buffer) => void): void {
     this.sink = sink;
     const early = this.early;
-    this.early = [];
-    for (const chunk of early) sink(chunk);
+    this.early = undefined;
+    if (early !== undefined) for (const chunk of early) sink(chunk);
   }
 
-  private read(chunk: Buffer): void {
-    if (this.sink === undefined) this.early.push(chunk);
+  /** Gives up this connection's own slab for good (call once the socket closed). */
+  close(): void {
+    this.closed = true;
+    this.release();
+  }
+
+  private release(): void {
+    if (this.own === undefined) return;
+    this.own = undefined;
+    this.next = sharedScratch();
+    directCount--;
+  }
+
+  /** `buffer`: where Node read the bytes into (the `next` it was given). */
+  private read(size: number, buffer: Buffer): void {
+    let chunk: Buffer;
+    if (this.own === undefined) {
+      chunk = copyOut(buffer, size);
+      if (size >= STREAM_READ && directCount < MAX_DIRECT && !this.closed) {
+        directCount++;
+        this.ownSlab();
+      }
+    } else {
+      // Straight into the free end of the own slab: the chunk is a view, the slab's next piece
+      // is where the read after lands (chunks of one stream lie end to end).
+      if (size < STREAM_READ) {
+        // The stream paused: a small read is copied out (a view would keep the whole slab alive
+        // for a few bytes) and the connection goes back to the shared scratch buffer.
+        chunk = copyOut(buffer, size);
+        this.release();
+      } else {
+        chunk = buffer.subarray(0, size);
+        this.ownUsed += size;
+        if (SLAB_SIZE - this.ownUsed < READ_SIZE) this.ownSlab();
+        else this.next = (this.own as Buffer).subarray(this.ownUsed);
+      }
+    }
+    if (this.sink === undefined) (this.early ??= []).push(chunk);
     else this.sink(chunk);
+  }
+
+  private ownSlab(): void {
+    this.own = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    this.ownUsed = 0;
+    this.next = this.own;
   }
 }
 

@@ -1,4 +1,5 @@
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
+import type { Connection } from "@zmtp/spec";
 import { concatBytes, record, sameBytes, seededBytes, TransportHarness } from "@zmtp/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { acceptedReads, StreamConnection, StreamReads, tcp } from "../src/index";
@@ -109,5 +110,35 @@ describe("tcp reads through onread", () => {
     const bytes = seededBytes(100 * KIB, 3);
     peer.write(bytes);
     expect(sameBytes(await recording.untilBytes(bytes.length), bytes)).toBe(true);
+  });
+});
+
+describe("tcp reads of many streams", () => {
+  it("carries streams on more connections than read into slabs of their own, then frees them", async () => {
+    harness = new TransportHarness(tcp());
+    const { listener, accepted } = await harness.listen("tcp://127.0.0.1:*");
+    const pairs: { client: Connection; server: Connection }[] = [];
+    for (let index = 0; index < 20; index++) {
+      const client = await harness.connect(listener.endpoint);
+      pairs.push({ client, server: await accepted.next() });
+    }
+    const size = 300 * KIB;
+    const recordings = pairs.map(({ server }) => record(server, { copy: false }));
+    const sent = pairs.map((_, index) => seededBytes(size, index + 1));
+    // All at once: reads of different connections interleave in the shared slab.
+    pairs.forEach(({ client }, index) => {
+      for (let at = 0; at < size; at += 32 * KIB) {
+        client.write([(sent[index] as Uint8Array).subarray(at, at + 32 * KIB)]);
+      }
+    });
+    const received = await Promise.all(recordings.map((recording) => recording.untilBytes(size)));
+    received.forEach((bytes, index) => {
+      expect(sameBytes(bytes, sent[index] as Uint8Array)).toBe(true);
+    });
+    expect(StreamReads.streaming).toBeGreaterThan(0);
+    expect(StreamReads.streaming).toBeLessThanOrEqual(16);
+    await harness.dispose();
+    await Promise.all(recordings.map((recording) => recording.whenClosed));
+    expect(StreamReads.streaming).toBe(0);
   });
 });
