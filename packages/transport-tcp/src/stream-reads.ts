@@ -18,8 +18,8 @@
  * A read of 16 KiB or more means a stream: up to 16 connections at a time then read straight
  * into a 256 KiB slab of their own, each read landing where the last ended and handed over as a
  * view, with no copy (chunks of a stream lie end to end, so the decoder views a frame that
- * straddles them in place). The first read under 16 KiB, or the close, gives the slab up; the
- * limit bounds what idle streaming connections hold to 4 MiB.
+ * straddles them in place). Four reads under 16 KiB in a row, or the close, give the slab up;
+ * the limit bounds what idle streaming connections hold to 4 MiB.
  *
  * Connecting sockets get this through `onread` (documented); accepted sockets (`net.Server` has
  * no `onread` option) through the fields Node's socket constructor sets for it, set on the socket
@@ -36,6 +36,11 @@ const SLAB_SIZE = 256 * 1024;
 const STREAM_READ = 16 * 1024;
 /** At most this many connections hold a slab of their own (4 MiB), idle or not. */
 const MAX_DIRECT = 16;
+/**
+ * This many reads in a row under STREAM_READ end a stream. Not one: a 64 KiB request-reply
+ * exchange reads 64 KiB and then the few bytes past it, message after message.
+ */
+const SMALL_READS_TO_RELEASE = 4;
 let directCount = 0;
 
 let scratch: Buffer | undefined;
@@ -105,6 +110,8 @@ export class StreamReads {
   private own: Buffer | undefined;
   private ownUsed = 0;
   private closed = false;
+  /** Reads under STREAM_READ in a row into the own slab. */
+  private smallReads = 0;
   /**
    * The `onread` option for `net.connect` / `new net.Socket`: Node calls `buffer` after each
    * read for the memory the next one lands in.
@@ -176,18 +183,14 @@ export class StreamReads {
       }
     } else {
       // Straight into the free end of the own slab: the chunk is a view, the slab's next piece
-      // is where the read after lands (chunks of one stream lie end to end).
-      if (size < STREAM_READ) {
-        // The stream paused: a small read is copied out (a view would keep the whole slab alive
-        // for a few bytes) and the connection goes back to the shared scratch buffer.
-        chunk = copyOut(buffer, size);
-        this.release();
-      } else {
-        chunk = buffer.subarray(0, size);
-        this.ownUsed += size;
-        if (SLAB_SIZE - this.ownUsed < READ_SIZE) this.ownSlab();
-        else this.next = (this.own as Buffer).subarray(this.ownUsed);
-      }
+      // is where the read after lands (chunks of one stream lie end to end, small ones too, so
+      // a frame ending in a small read is still one view).
+      chunk = buffer.subarray(0, size);
+      this.ownUsed += size;
+      this.smallReads = size < STREAM_READ ? this.smallReads + 1 : 0;
+      if (this.smallReads === SMALL_READS_TO_RELEASE) this.release();
+      else if (SLAB_SIZE - this.ownUsed < READ_SIZE) this.ownSlab();
+      else this.next = (this.own as Buffer).subarray(this.ownUsed);
     }
     if (this.sink === undefined) (this.early ??= []).push(chunk);
     else this.sink(chunk);
@@ -196,6 +199,7 @@ export class StreamReads {
   private ownSlab(): void {
     this.own = Buffer.allocUnsafeSlow(SLAB_SIZE);
     this.ownUsed = 0;
+    this.smallReads = 0;
     this.next = this.own;
   }
 }

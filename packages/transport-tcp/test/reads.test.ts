@@ -142,3 +142,27 @@ describe("tcp reads of many streams", () => {
     expect(StreamReads.streaming).toBe(0);
   });
 });
+
+describe("tcp reads: a slab of one's own", () => {
+  it("keeps it through 64 KiB request-reply and gives it up after four small reads in a row", async () => {
+    harness = new TransportHarness(tcp());
+    const { client, server } = await harness.pair("tcp://127.0.0.1:*");
+    const atServer = record(server, { copy: false });
+    const before = StreamReads.streaming;
+    let expected = 0;
+    // A 64 KiB message and a few bytes after it, five times: a big read, then a small one.
+    for (let round = 0; round < 5; round++) {
+      await writeApart(client, [seededBytes(64 * KIB, round + 1), seededBytes(11, round + 50)]);
+      expected += 64 * KIB + 11;
+      await atServer.untilBytes(expected);
+      expect(StreamReads.streaming).toBe(before + 1);
+    }
+    // The stream ends: four small reads in a row give the slab back.
+    await writeApart(
+      client,
+      [1, 2, 3, 4].map((index) => seededBytes(100, index + 90)),
+    );
+    await atServer.untilBytes(expected + 400);
+    expect(StreamReads.streaming).toBe(before);
+  });
+});
