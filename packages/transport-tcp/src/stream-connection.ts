@@ -38,7 +38,7 @@ export class StreamConnection implements Connection {
   readonly localAddress: string;
   readonly remoteAddress: string;
   readonly peerHost: string;
-  /** How chunks arrive: `"onread"` into reused memory, or Node's `"data"` events. */
+  /** How chunks arrive: through `onread` (a `StreamReads`), or as Node's `"data"` events. */
   readonly reads: "onread" | "data";
 
   private readonly socket: Socket;
