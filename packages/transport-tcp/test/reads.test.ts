@@ -113,6 +113,26 @@ describe("tcp reads through onread", () => {
   });
 });
 
+describe("tcp reads through data events", () => {
+  it("reads a socket accepted paused (where onread cannot be set) through data events", async () => {
+    const accepted: Socket[] = [];
+    const server = createServer({ pauseOnConnect: true }, (socket) => accepted.push(socket));
+    const port = await listening(server);
+    const peer = connect({ host: "127.0.0.1", port });
+    cleanups.push(() => peer.destroy());
+    await new Promise((resolve) => peer.once("connect", resolve));
+    const bytes = seededBytes(200 * KIB, 5);
+    peer.write(bytes);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const socket = accepted[0] as Socket;
+    cleanups.push(() => socket.destroy());
+    const connection = new StreamConnection(socket, NAMES);
+    expect(connection.reads).toBe("data");
+    const recording = record(connection);
+    expect(sameBytes(await recording.untilBytes(bytes.length), bytes)).toBe(true);
+  });
+});
+
 describe("tcp reads of many streams", () => {
   it("carries streams on more connections than read into slabs of their own, then frees them", async () => {
     harness = new TransportHarness(tcp());
