@@ -38,11 +38,18 @@ export class StreamConnection implements Connection {
   readonly localAddress: string;
   readonly remoteAddress: string;
   readonly peerHost: string;
-  /** How chunks arrive: through `onread` (a `StreamReads`), or as Node's `"data"` events. */
-  readonly reads: "onread" | "data";
+  /**
+   * How chunks arrive: through `onread` (a `StreamReads`), or as `"data"` events: without a
+   * `StreamReads`, or on a runtime whose `net` ignored the `onread` option (then this turns to
+   * `"data"` at the first chunk).
+   */
+  get reads(): "onread" | "data" {
+    return this.readPath;
+  }
 
   private readonly socket: Socket;
   private readonly readsFrom: StreamReads | undefined;
+  private readPath: "onread" | "data";
   private handler: ConnectionHandler | undefined;
   /** The owner asked for no data (`pause`); the socket itself may still be flowing. */
   private paused = false;
@@ -67,7 +74,7 @@ export class StreamConnection implements Connection {
    */
   constructor(socket: Socket, addresses: StreamAddresses, reads?: StreamReads) {
     this.socket = socket;
-    this.reads = reads === undefined ? "data" : "onread";
+    this.readPath = reads === undefined ? "data" : "onread";
     this.readsFrom = reads;
     this.localAddress = addresses.localAddress;
     this.remoteAddress = addresses.remoteAddress;
@@ -108,7 +115,12 @@ export class StreamConnection implements Connection {
       queueMicrotask(() => this.report());
       return;
     }
-    if (this.reads === "data") this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    // Also with `onread`: Node then never emits "data", and a runtime that ignored the option
+    // still delivers its chunks this way.
+    this.socket.on("data", (chunk: Buffer) => {
+      this.readPath = "data";
+      this.onData(chunk);
+    });
     if (!this.paused) this.resume();
   }
 

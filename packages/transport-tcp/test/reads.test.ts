@@ -73,6 +73,9 @@ describe("tcp reads through onread", () => {
     expect(atClient.chunks.length).toBeGreaterThan(SIZES.length / 2);
     expect(sameBytes(received, concatBytes(down))).toBe(true);
     expect(sameBytes(sent, concatBytes(up))).toBe(true);
+    // No chunk came as a "data" event.
+    expect((client as StreamConnection).reads).toBe("onread");
+    expect((server as StreamConnection).reads).toBe("onread");
   });
 
   it("keeps what a connecting socket reads before the connection is made of it", async () => {
@@ -130,6 +133,25 @@ describe("tcp reads through data events", () => {
     expect(connection.reads).toBe("data");
     const recording = record(connection);
     expect(sameBytes(await recording.untilBytes(bytes.length), bytes)).toBe(true);
+  });
+});
+
+describe("tcp reads where onread is ignored", () => {
+  it("still reads through data events, and says so", async () => {
+    const server = createServer((socket) => {
+      cleanups.push(() => socket.destroy());
+      socket.write(seededBytes(70_000, 8));
+    });
+    const port = await listening(server);
+    // As a runtime whose net.connect ignores the `onread` option would make it.
+    const socket = connect({ host: "127.0.0.1", port });
+    cleanups.push(() => socket.destroy());
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const connection = new StreamConnection(socket, NAMES, new StreamReads());
+    expect(connection.reads).toBe("onread");
+    const recording = record(connection);
+    expect(sameBytes(await recording.untilBytes(70_000), seededBytes(70_000, 8))).toBe(true);
+    expect(connection.reads).toBe("data");
   });
 });
 
