@@ -1,6 +1,7 @@
-// zmtp under Bun, against libzmq (the `zeromq` package) in the test's Node process, over tcp and
-// ipc: both read paths of the stream transports (Bun honours `onread` on connect; an accepted
-// socket there keeps "data" events) with messages that span many reads.
+// zmtp under Bun and Deno, against libzmq (the `zeromq` package) in the test's Node process, over
+// tcp and ipc, with messages that span many reads: the stream transports' read path depends on
+// how the runtime's `net` handles `onread` (Deno's follows Node's, accepted sockets included;
+// Bun honours it on connect and keeps "data" events on accepted sockets).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
@@ -8,8 +9,14 @@ import { describe, expect, it } from "vitest";
 import * as zmq from "zeromq";
 import { bindEndpoint, TRANSPORTS } from "../helpers";
 
-const BUN = fileURLToPath(new URL("../../node_modules/.bin/bun", import.meta.url));
-const PEER = fileURLToPath(new URL("../fixtures/bun-peer.mjs", import.meta.url));
+const BIN = (name: string): string =>
+  fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
+const PEER = fileURLToPath(new URL("../fixtures/runtime-peer.mjs", import.meta.url));
+/** Each runtime: how to run the peer script. */
+const RUNTIMES = [
+  { name: "bun", command: BIN("bun"), args: [PEER] },
+  { name: "deno", command: BIN("deno"), args: ["run", "--allow-all", PEER] },
+] as const;
 const SIZES = [16, 5000, 70_000, 300_000];
 
 interface PeerResult {
@@ -18,8 +25,12 @@ interface PeerResult {
   good: number;
 }
 
-function runBun(args: string[], onReady?: (endpoint: string) => void) {
-  const child = spawn(BUN, [PEER, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+type Runtime = (typeof RUNTIMES)[number];
+
+function runPeer(runtime: Runtime, args: string[], onReady?: (endpoint: string) => void) {
+  const child = spawn(runtime.command, [...runtime.args, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout.setEncoding("utf8").on("data", (text: string) => {
@@ -37,37 +48,38 @@ function runBun(args: string[], onReady?: (endpoint: string) => void) {
   return {
     child,
     result: once(child, "exit").then(([code]) => {
-      if (code !== 0) throw new Error(`bun exited with ${code}: ${err}`);
+      if (code !== 0) throw new Error(`${runtime.name} exited with ${code}: ${err}`);
       const line = out.trim().split("\n").at(-1) ?? "";
       return JSON.parse(line) as PeerResult;
     }),
   };
 }
 
-describe("zmtp under Bun, against libzmq", () => {
+describe.each(RUNTIMES)("zmtp under $name, against libzmq", (runtime) => {
   for (const transport of TRANSPORTS) {
-    it(`REQ in Bun connects to a libzmq REP over ${transport}: echoes of 16 B to 300 KB intact`, async () => {
+    it(`REQ in ${runtime.name} connects to a libzmq REP over ${transport}: echoes of 16 B to 300 KB intact`, async () => {
       const rep = new zmq.Reply({ linger: 0 });
       await rep.bind(bindEndpoint(transport));
       const serving = (async () => {
         for await (const [message] of rep) await rep.send(message as Buffer);
       })();
       const rounds = 5;
-      const { result } = runBun(["req", rep.lastEndpoint as string, String(rounds)]);
+      const { result } = runPeer(runtime, ["req", rep.lastEndpoint as string, String(rounds)]);
       const peer = await result;
       rep.close();
       await serving.catch(() => undefined);
       expect(peer).toEqual({
-        runtime: "bun",
+        runtime: runtime.name,
         received: rounds * SIZES.length,
         good: rounds * SIZES.length,
       });
     });
 
-    it(`PULL in Bun binds, a libzmq PUSH streams to it over ${transport}: every kept message intact`, async () => {
+    it(`PULL in ${runtime.name} binds, a libzmq PUSH streams to it over ${transport}: every kept message intact`, async () => {
       const count = 400;
       const push = new zmq.Push({ linger: 1000 });
-      const { result } = runBun(["pull", bindEndpoint(transport), String(count)], (endpoint) => {
+      const pull = ["pull", bindEndpoint(transport), String(count)];
+      const { result } = runPeer(runtime, pull, (endpoint) => {
         push.connect(endpoint);
         void (async () => {
           for (let index = 0; index < count; index++) {
@@ -77,7 +89,7 @@ describe("zmtp under Bun, against libzmq", () => {
       });
       const peer = await result;
       push.close();
-      expect(peer).toEqual({ runtime: "bun", received: count, good: count });
+      expect(peer).toEqual({ runtime: runtime.name, received: count, good: count });
     });
   }
 });
