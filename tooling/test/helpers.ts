@@ -92,20 +92,23 @@ interface Closable {
  * With `pokeWhileWaiting(true)`, `within` pokes every open socket while it waits, as a real
  * application using its sockets would (for zmtp sockets a no-op read). It is opt-in, per test
  * file: reading `readable` also consumes libzmq's edge-triggered notification, which can leave
- * that socket's own pending receive asleep, so the socket being waited on is never poked (a
- * receive left asleep that way failed the XPUB/XSUB 1 MiB case about once in five runs on a
- * loaded machine).
+ * that socket's own pending receive asleep, so no socket being waited on is ever poked, the
+ * one this wait is for nor any other a concurrent wait is for (a receive left asleep that way
+ * failed the XPUB/XSUB 1 MiB case about once in five runs on a loaded machine, and the XPUB to
+ * three SUBs case, whose three receives wait together, about once in three).
  */
 const openSockets = new Set<Closable & { readonly readable?: boolean }>();
+/** Sockets some `within` is waiting on now, with how many waits each. */
+const waitedOnNow = new Map<unknown, number>();
 let poking = false;
 
 export function pokeWhileWaiting(enabled: boolean): void {
   poking = enabled;
 }
 
-function pokeOpenSockets(waitedOn: unknown): void {
+function pokeOpenSockets(): void {
   for (const socket of openSockets) {
-    if (socket === waitedOn) continue;
+    if (waitedOnNow.has(socket)) continue;
     try {
       if (!socket.closed) void socket.readable;
     } catch {
@@ -162,12 +165,18 @@ export async function within<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms`)), ms);
   });
-  const poker = poking ? setInterval(pokeOpenSockets, 5, waitedOn) : undefined;
+  const poker = poking ? setInterval(pokeOpenSockets, 5) : undefined;
+  if (waitedOn !== undefined) waitedOnNow.set(waitedOn, (waitedOnNow.get(waitedOn) ?? 0) + 1);
   try {
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
     clearInterval(poker);
+    if (waitedOn !== undefined) {
+      const waits = (waitedOnNow.get(waitedOn) ?? 1) - 1;
+      if (waits === 0) waitedOnNow.delete(waitedOn);
+      else waitedOnNow.set(waitedOn, waits);
+    }
   }
 }
 
