@@ -31,10 +31,6 @@ function seeded(length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, index) => (index * 31 + 7) & 0xff);
 }
 
-function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
-  return left.length === right.length && left.every((byte, index) => byte === right[index]);
-}
-
 function codeOf(action: () => unknown): ZmqErrorCode | "none" | "other" {
   try {
     action();
@@ -360,7 +356,7 @@ describe("FrameDecoder", () => {
     expect(joined.more).toBe(true);
     expect(joined.body.buffer).toBe(wire.buffer);
     expect(joined.body.byteOffset).toBe(wire.byteOffset + 9);
-    expect(sameBytes(joined.body, body)).toBe(true);
+    expect(joined.body).toEqual(body);
     expect(allocated).toEqual([]);
     // The 3-byte body straddles too, but is within copyMax: still copied out.
     expect(decoder.next()).toBeUndefined();
@@ -379,7 +375,7 @@ describe("FrameDecoder", () => {
     decoder.push(spaced.subarray(310));
     const body = decoder.next()!.body;
     expect(body.buffer).not.toBe(spaced.buffer);
-    expect(sameBytes(body, wire.subarray(9))).toBe(true);
+    expect(body).toEqual(wire.subarray(9));
   });
 
   it("accepts pushes while frames are still queued", () => {
