@@ -16,6 +16,7 @@
  * - With `StreamReads` (see there) chunks come from `onread` rather than `"data"` events; pausing
  *   and resuming the socket work the same either way.
  */
+import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
 import { type Connection, type ConnectionHandler, fromSystemError, ZmqError } from "@zmtp/spec";
 import type { StreamReads } from "./stream-reads";
@@ -173,18 +174,16 @@ export class StreamConnection implements Connection {
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    if (this.outcome !== undefined || this.socket.writableEnded || this.socket.destroyed) {
-      return true;
-    }
-    // The owner hands over a whole batch per call: it leaves at once, in one writev.
-    if (chunks.length === 1) {
-      this.socket.write(chunks[0]!);
-    } else {
-      this.socket.cork();
-      for (const chunk of chunks) this.socket.write(chunk);
-      this.socket.uncork();
-    }
-    return !this.socket.writableNeedDrain;
+    const socket = this.socket;
+    // `writable` is false once the socket ended or was destroyed (one getter for both).
+    if (this.outcome !== undefined || !socket.writable) return true;
+    // The owner hands over a whole batch per call: it leaves at once, in one writev. What
+    // `write` returns is whether the socket is below its mark.
+    if (chunks.length === 1) return socket.write(chunks[0]!);
+    socket.cork();
+    for (const chunk of chunks) socket.write(chunk);
+    socket.uncork();
+    return !socket.writableNeedDrain;
   }
 
   /**
