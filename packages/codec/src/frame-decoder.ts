@@ -49,9 +49,14 @@ export class FrameDecoder {
   #copyMax = 0;
   readonly #header = new Uint8Array(LONG_HEADER);
   readonly #headerView = new DataView(this.#header.buffer);
-  /** Queued chunks; the ones before `#head` are fully consumed. */
-  #chunks: Uint8Array[] = [];
+  /**
+   * Queued chunks, `#chunks[#head]` to `#chunks[#count - 1]`; consumed slots are cleared. The
+   * array is kept and refilled from slot 0 once emptied: most chunks are consumed by the frames
+   * read right after their push, and a new array per chunk was an allocation per read.
+   */
+  #chunks: (Uint8Array | undefined)[] = [];
   #head = 0;
+  #count = 0;
   /** Read position inside `#chunks[#head]`. */
   #offset = 0;
   #buffered = 0;
@@ -87,7 +92,7 @@ export class FrameDecoder {
   /** Queues a chunk; may be called at any time (frames already queued are not lost). */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    this.#chunks[this.#count++] = chunk;
     this.#buffered += chunk.length;
   }
 
@@ -130,6 +135,7 @@ export class FrameDecoder {
     this.#error = error;
     this.#chunks = [];
     this.#head = 0;
+    this.#count = 0;
     this.#offset = 0;
     this.#buffered = 0;
   }
@@ -317,16 +323,22 @@ export class FrameDecoder {
   #advance(count: number): void {
     this.#buffered -= count;
     this.#offset += count;
-    const chunk = this.#chunks[this.#head]!;
-    if (this.#offset < chunk.length) return;
+    const chunks = this.#chunks;
+    if (this.#offset < chunks[this.#head]!.length) return;
     this.#offset = 0;
-    this.#head++;
-    if (this.#head === this.#chunks.length) {
-      this.#chunks = [];
+    chunks[this.#head++] = undefined;
+    if (this.#head === this.#count) {
       this.#head = 0;
+      this.#count = 0;
+      // A long frame gathered from many chunks leaves a long array behind: not kept.
+      if (chunks.length > 64) this.#chunks = [];
     } else if (this.#head >= 64) {
-      this.#chunks = this.#chunks.slice(this.#head);
+      // Many chunks each holding less than a frame: move the rest to the front.
+      const rest = this.#count - this.#head;
+      chunks.copyWithin(0, this.#head, this.#count);
+      chunks.fill(undefined, rest, this.#count);
       this.#head = 0;
+      this.#count = rest;
     }
   }
 }

@@ -150,9 +150,15 @@ export class FrameEncoder {
 
   /** Returns the batched chunks in order and resets. Returns [] when empty. */
   flush(): Uint8Array[] {
-    this.#cut();
-    const chunks = this.#chunks;
-    this.#chunks = [];
+    let chunks = this.#chunks;
+    if (chunks.length === 0 && this.#used > this.#start) {
+      // The usual batch, one piece of the buffer: an array made at its size, no growing.
+      chunks = [this.#buffer.subarray(this.#start, this.#used)];
+      this.#start = this.#used;
+    } else {
+      this.#cut();
+      this.#chunks = [];
+    }
     this.#pending = 0;
     return chunks;
   }
@@ -209,7 +215,8 @@ export class FrameEncoder {
     } else {
       this.#reserve(headerSize + length);
       const offset = writeHeader(this.#buffer, this.#used, length, flags);
-      this.#buffer.set(body, offset);
+      // Not for an empty body (a REQ's delimiter): `set` is a call even with nothing to copy.
+      if (length > 0) this.#buffer.set(body, offset);
       this.#used = offset + length;
     }
     this.#pending += headerSize + length;

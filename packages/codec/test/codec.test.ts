@@ -378,6 +378,28 @@ describe("FrameDecoder", () => {
     expect(body).toEqual(wire.subarray(9));
   });
 
+  it("keeps the chunks after a frame gathered from over 64 of them, and goes on after", () => {
+    const body = seeded(68);
+    const wire = concat([encodeFrame(body, FLAG_MORE), encodeFrame(utf8Encode("end"), 0)]);
+    const decoder = new FrameDecoder();
+    // One separate chunk per byte: the first frame's 70 bytes, then the 5 of the next one.
+    for (let index = 0; index < wire.length; index++) {
+      decoder.push(wire.slice(index, index + 1));
+      if (index < 69) expect(decoder.next()).toBeUndefined();
+    }
+    const first = decoder.next()!;
+    expect(first.more).toBe(true);
+    expect(first.body).toEqual(body);
+    expect(decoder.buffered).toBe(5);
+    expect(utf8Decode(decoder.next()!.body)).toBe("end");
+    expect(decoder.next()).toBeUndefined();
+    for (const text of ["again", "and again"]) {
+      decoder.push(encodeFrame(utf8Encode(text), 0));
+      expect(utf8Decode(decoder.next()!.body)).toBe(text);
+      expect(decoder.buffered).toBe(0);
+    }
+  });
+
   it("accepts pushes while frames are still queued", () => {
     const decoder = new FrameDecoder();
     decoder.push(encodeFrame(utf8Encode("a"), 0));
