@@ -62,6 +62,8 @@ const enginesByConnection = new WeakMap<Connection, ZmtpEngine>();
 
 /** Stop batching and write once this many bytes are encoded. */
 const BATCH_BYTES = 64 * 1024;
+/** No parts from the third on yet (shared, never written to). */
+const NO_PARTS = Object.freeze([]) as unknown as Uint8Array[];
 /** Received parts up to this size are copied out of the transport's chunk (zeromq.js: 128). */
 const COPY_RECEIVED_MAX = 128;
 /** The size of the engines' write buffers. */
@@ -120,7 +122,9 @@ export class ZmtpEngine implements PipeEngine {
    */
   private readonly encoder: FrameEncoder;
   private mechanism: Mechanism | undefined;
-  private parts: Uint8Array[] = [];
+  /** The first part of a message being received, then its parts from the third on. */
+  private firstPart: Uint8Array | undefined;
+  private parts: Uint8Array[] = NO_PARTS;
   private chunks: Uint8Array[] = [];
   private readPaused = false;
   private waitingDrain = false;
@@ -261,12 +265,11 @@ export class ZmtpEngine implements PipeEngine {
       const body = this.decoder.nextBody();
       if (body === undefined) {
         // Everything decoded: take the next queued chunk, if any.
-        const next = this.chunks.shift();
-        if (next === undefined) {
+        if (this.chunks.length === 0) {
           if (this.peerGone) this.stop(undefined, undefined);
           return;
         }
-        this.decoder.push(next);
+        this.decoder.push(this.chunks.shift()!);
         continue;
       }
       if (this.state === "handshake") this.onHandshakeFrame(body, this.decoder.flags);
@@ -432,18 +435,27 @@ export class ZmtpEngine implements PipeEngine {
       this.onCommand(body);
       return;
     }
+    // The message's array is made at its size for one or two parts (a REQ's request is two),
+    // and grown only from the third part on.
+    const first = this.firstPart;
     if ((flags & FLAG_MORE) !== 0) {
-      this.parts.push(body);
+      if (first === undefined) this.firstPart = body;
+      else if (this.parts.length === 0) this.parts = [first, body];
+      else this.parts.push(body);
       return;
     }
-    const parts = this.parts;
-    if (parts.length === 0) {
-      // A single-part message: one array of exactly its size, no growing.
+    if (first === undefined) {
       this.deliver([body]);
       return;
     }
+    this.firstPart = undefined;
+    const parts = this.parts;
+    if (parts.length === 0) {
+      this.deliver([first, body]);
+      return;
+    }
     parts.push(body);
-    this.parts = [];
+    this.parts = NO_PARTS;
     this.deliver(parts);
   }
 
@@ -800,7 +812,8 @@ export class ZmtpEngine implements PipeEngine {
     clearTimeout(this.ttlDeadline);
     clearTimeout(this.lingerTimer);
     this.chunks = [];
-    this.parts = [];
+    this.firstPart = undefined;
+    this.parts = NO_PARTS;
     // libzmq reports any end of a handshake it did not cause itself as a failure without detail.
     if (!this.handshakeDone && failure === undefined && (error !== undefined || !this.selfClosed)) {
       failure = { kind: "other" };
