@@ -4,11 +4,20 @@
  * a delimiter are dropped. Receiving twice, or sending before receiving, is EFSM. A reply to a
  * peer that is gone or full is dropped; REP never blocks on send.
  */
-import { type Context, FairQueue, type Message, type Pipe, SocketBase } from "@zmtp/core";
+import {
+  type Context,
+  EMPTY_FRAME,
+  FairQueue,
+  type Message,
+  type Pipe,
+  SocketBase,
+} from "@zmtp/core";
 import { ZmqError } from "@zmtp/spec";
 
 /** Between a reply and the next request there is no envelope (never written to). */
 const NO_ENVELOPE: Message = Object.freeze([]) as unknown as Message;
+/** The envelope of a request straight from a REQ: the empty delimiter alone (never written to). */
+const DELIMITER_ONLY: Message = Object.freeze([EMPTY_FRAME]) as unknown as Message;
 
 export class RepSocket extends SocketBase {
   private readonly fq = new FairQueue();
@@ -37,8 +46,14 @@ export class RepSocket extends SocketBase {
       let delimiter = 0;
       while (delimiter < message.length && message[delimiter]!.length !== 0) delimiter++;
       if (delimiter === message.length) continue;
-      // The socket owns the received array: the envelope is cut off it, not copied twice.
-      this.envelope = message.splice(0, delimiter + 1);
+      // The socket owns the received array: the envelope is cut off it, not copied twice. A
+      // REQ's envelope is the delimiter alone, shifted off (a splice makes an array).
+      if (delimiter === 0) {
+        message.shift();
+        this.envelope = DELIMITER_ONLY;
+      } else {
+        this.envelope = message.splice(0, delimiter + 1);
+      }
       this.replyPipe = this.fq.lastPipe;
       this.sendingReply = true;
       return message;
@@ -50,10 +65,17 @@ export class RepSocket extends SocketBase {
     this.sendingReply = false;
     const pipe = this.replyPipe;
     this.replyPipe = undefined;
-    // The saved envelope is used once: the parts go after it, in place.
-    const reply = this.envelope;
+    const envelope = this.envelope;
     this.envelope = NO_ENVELOPE;
-    for (let index = 0; index < message.length; index++) reply.push(message[index]!);
+    let reply: Message;
+    if (envelope === DELIMITER_ONLY) {
+      // A new array of the right size for the common one-part reply.
+      reply = message.length === 1 ? [EMPTY_FRAME, message[0]!] : [EMPTY_FRAME, ...message];
+    } else {
+      // The saved envelope is used once: the parts go after it, in place.
+      reply = envelope;
+      for (let index = 0; index < message.length; index++) reply.push(message[index]!);
+    }
     pipe?.write(reply);
     return true;
   }

@@ -21,14 +21,19 @@ export class ReqSocket extends DealerSocket {
     if (this.receivingReply && !this.options.relaxed) {
       throw new ZmqError("EFSM");
     }
-    // The envelope, then the parts, in one new array (Array.prototype.concat costs more).
-    const request: Message = [];
+    // The envelope, then the parts, in one new array (Array.prototype.concat costs more); a
+    // one-part request in an array made at its size.
+    let request: Message;
     if (this.options.correlate) {
       this.requestId = (this.requestId + 1) >>> 0;
-      request.push(encodeId(this.requestId));
+      request = [encodeId(this.requestId), EMPTY_FRAME];
+      for (let index = 0; index < message.length; index++) request.push(message[index]!);
+    } else if (message.length === 1) {
+      request = [EMPTY_FRAME, message[0]!];
+    } else {
+      request = [EMPTY_FRAME];
+      for (let index = 0; index < message.length; index++) request.push(message[index]!);
     }
-    request.push(EMPTY_FRAME);
-    for (let index = 0; index < message.length; index++) request.push(message[index]!);
     const pipe = this.lb.send(request);
     if (pipe === undefined) return false;
     this.replyPipe = pipe;

@@ -215,6 +215,33 @@ describe("REP", () => {
     expect(texts(await receiveWithin(dealer))).toEqual(["hop-2", "hop-1", "", "reply"]);
   });
 
+  it("gives every reply its own envelope: one-part, multi-part, after a plain or a multi-hop one", async () => {
+    const rep = scope.cleanup.add(new RepSocket(scope.context));
+    await rep.bind(TCP_ANY);
+    const dealer = scope.cleanup.add(new DealerSocket(scope.context));
+    await connected(dealer, rep.lastEndpoint!);
+    const exchanges: [string[], string[], string[]][] = [
+      [
+        ["", "q1"],
+        ["a", "b", "c"],
+        ["", "a", "b", "c"],
+      ],
+      [["", "q2"], ["d"], ["", "d"]],
+      [
+        ["hop", "", "q3"],
+        ["e", "f"],
+        ["hop", "", "e", "f"],
+      ],
+      [["", "q4"], ["g"], ["", "g"]],
+    ];
+    for (const [request, reply, expected] of exchanges) {
+      dealer.send(message(...request));
+      expect(texts(await receiveWithin(rep))).toEqual(request.slice(request.indexOf("") + 1));
+      rep.send(message(...reply));
+      expect(texts(await receiveWithin(dealer))).toEqual(expected);
+    }
+  });
+
   it("keeps empty body frames after the delimiter as body", async () => {
     const rep = scope.cleanup.add(new RepSocket(scope.context));
     await rep.bind(TCP_ANY);
