@@ -15,31 +15,56 @@ import { createCoreSocket, initialOptions } from "./socket-types";
 export type { Message, MessageLike };
 
 /**
+ * The settle functions of the promise made last: `new Promise(capture)` takes them without a
+ * closure made per operation (each one also costs a lazy-compile step on its first call).
+ */
+let capturedSettle: (value: never) => void = () => {};
+let capturedFail: (error: Error) => void = () => {};
+
+function capture(settle: (value: never) => void, fail: (error: Error) => void): void {
+  capturedSettle = settle;
+  capturedFail = fail;
+}
+
+/**
  * A pending send or receive: its settle functions, its timeout, and a hold on the process until
  * it settles. One object per operation (no closures): a REQ or a slow consumer makes one per
- * message.
+ * message. A plain class for both kinds, not two subclasses: a derived constructor costs more
+ * than the fields it would save.
  */
-class Pending<T> {
+class Pending {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** The socket, kept reachable while this waits (an unreachable socket is closed). */
   owner: object | undefined = undefined;
   #held = true;
+  readonly #settle: (value: unknown) => void;
+  readonly #fail: (error: Error) => void;
 
+  /** `frames`: what a pending send sends; `into`: what a pending receive resolves with. */
   constructor(
-    private readonly settle: (value: T) => void,
-    private readonly fail: (error: Error) => void,
+    readonly frames: Uint8Array[] | undefined,
+    private readonly into: ReceiveInto<unknown> | undefined,
   ) {
+    this.#settle = capturedSettle as (value: unknown) => void;
+    this.#fail = capturedFail;
     acquireHold();
   }
 
-  resolve(value: T): void {
+  resolve(value?: unknown): void {
     this.#release();
-    this.settle(value);
+    this.#settle(value);
+  }
+
+  /** A receive: the message, as `into` wraps it. */
+  deliver(message: Message[]): void {
+    this.resolve(this.into!.wrap(message));
   }
 
   reject(error: Error): void {
+    const result = this.into?.failed(error);
     this.#release();
-    this.fail(error);
+    if (result === undefined) this.#fail(error);
+    else this.#settle(result);
   }
 
   #release(): void {
@@ -64,40 +89,10 @@ const AS_MESSAGE: ReceiveInto<Message[]> = {
   failed: () => undefined,
 };
 
-class PendingReceive extends Pending<unknown> {
-  constructor(
-    settle: (value: unknown) => void,
-    fail: (error: Error) => void,
-    private readonly into: ReceiveInto<unknown>,
-  ) {
-    super(settle, fail);
-  }
-
-  deliver(message: Message[]): void {
-    this.resolve(this.into.wrap(message));
-  }
-
-  override reject(error: Error): void {
-    const result = this.into.failed(error);
-    if (result === undefined) super.reject(error);
-    else this.resolve(result);
-  }
-}
-
 /** A failed receive as `into` reports it: a rejection, or the result `failed` made of it. */
 function rejected<T>(into: ReceiveInto<T>, error: Error): Promise<T> {
   const result = into.failed(error);
   return result === undefined ? Promise.reject(error) : Promise.resolve(result);
-}
-
-class PendingSend extends Pending<void> {
-  constructor(
-    settle: () => void,
-    fail: (error: Error) => void,
-    readonly frames: Uint8Array[],
-  ) {
-    super(settle, fail);
-  }
 }
 
 /** @internal state kept off the sealed object. */
@@ -105,8 +100,8 @@ export interface SocketState {
   readonly core: SocketBase;
   readonly context: Context;
   readonly type: number;
-  sending: PendingSend | undefined;
-  receiving: PendingReceive | undefined;
+  sending: Pending | undefined;
+  receiving: Pending | undefined;
   blocked: boolean;
   events: Observer | undefined;
   closed: boolean;
@@ -343,26 +338,26 @@ export class Socket {
     }
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
-    return new Promise<void>((settle, fail) => {
-      const pending = new PendingSend(settle, fail, frames);
-      if (yielding) nextTurn(() => retrySend(state));
-      if (timeout > 0) {
-        pending.timer = setTimeout(() => {
-          if (state.sending !== pending) return;
-          state.sending = undefined;
-          // zeromq.js makes one last attempt when the timeout expires and reports its error:
-          // a mandatory ROUTER that waited for a peer then fails with EHOSTUNREACH.
-          try {
-            if (state.core.send(frames)) pending.resolve();
-            else pending.reject(timeoutError());
-          } catch (error) {
-            pending.reject(error as Error);
-          }
-        }, timeout);
-      }
-      pending.owner = this;
-      state.sending = pending;
-    });
+    const promise = new Promise<void>(capture);
+    const pending = new Pending(frames, undefined);
+    if (yielding) nextTurn(() => retrySend(state));
+    if (timeout > 0) {
+      pending.timer = setTimeout(() => {
+        if (state.sending !== pending) return;
+        state.sending = undefined;
+        // zeromq.js makes one last attempt when the timeout expires and reports its error:
+        // a mandatory ROUTER that waited for a peer then fails with EHOSTUNREACH.
+        try {
+          if (state.core.send(frames)) pending.resolve();
+          else pending.reject(timeoutError());
+        } catch (error) {
+          pending.reject(error as Error);
+        }
+      }, timeout);
+    }
+    pending.owner = this;
+    state.sending = pending;
+    return promise;
   }
 
   /**
@@ -403,19 +398,19 @@ export class Socket {
     }
     if (timeout === 0) return rejected(into, timeoutError());
     state.syncOperations = 0;
-    return new Promise<T>((settle, fail) => {
-      const pending = new PendingReceive(settle as (value: unknown) => void, fail, into);
-      if (yielding) nextTurn(() => retryReceive(state));
-      if (timeout > 0) {
-        pending.timer = setTimeout(() => {
-          if (state.receiving !== pending) return;
-          state.receiving = undefined;
-          pending.reject(timeoutError());
-        }, timeout);
-      }
-      pending.owner = this;
-      state.receiving = pending;
-    });
+    const promise = new Promise<T>(capture);
+    const pending = new Pending(undefined, into);
+    if (yielding) nextTurn(() => retryReceive(state));
+    if (timeout > 0) {
+      pending.timer = setTimeout(() => {
+        if (state.receiving !== pending) return;
+        state.receiving = undefined;
+        pending.reject(timeoutError());
+      }, timeout);
+    }
+    pending.owner = this;
+    state.receiving = pending;
+    return promise;
   }
 
   /**
@@ -449,7 +444,7 @@ function retrySend(state: SocketState): void {
   if (state.closed) return;
   let sent: boolean;
   try {
-    sent = state.core.send(pending.frames);
+    sent = state.core.send(pending.frames!);
   } catch (error) {
     if (waitsForWritable(state, error)) return;
     state.sending = undefined;
@@ -459,7 +454,7 @@ function retrySend(state: SocketState): void {
   }
   if (!sent) return;
   state.sending = undefined;
-  clearTimeout(pending.timer);
+  if (pending.timer !== undefined) clearTimeout(pending.timer);
   pending.resolve();
 }
 
@@ -477,7 +472,7 @@ function retryReceive(state: SocketState): void {
   }
   if (frames === undefined) return;
   state.receiving = undefined;
-  clearTimeout(pending.timer);
+  if (pending.timer !== undefined) clearTimeout(pending.timer);
   if (state.sending !== undefined) retrySend(state);
   pending.deliver(toBuffers(frames));
 }

@@ -47,6 +47,23 @@ describe("what keeps the process alive", () => {
     expect(outcome).toEqual({ stdout: "x\n", killed: false, code: 0 });
   });
 
+  it("a request-reply loop lets it exit right after its last receive", async () => {
+    // A hold is taken and given back for every receive; the last one lets go within
+    // milliseconds (the release is checked lazily, not at every message).
+    const outcome = await run(
+      `const rep = new zmq.Reply(); await rep.bind("tcp://127.0.0.1:*");
+       const req = new zmq.Request(); req.connect(rep.lastEndpoint);
+       for (let i = 0; i < 300; i++) {
+         await req.send("ping"); const [m] = await rep.receive(); await rep.send(m);
+         await req.receive();
+       }
+       const ended = performance.now();
+       process.on("exit", () => console.log(performance.now() - ended < 1000 ? "prompt" : "late"));`,
+      5000,
+    );
+    expect(outcome).toEqual({ stdout: "prompt\n", killed: false, code: 0 });
+  });
+
   it("a pending receive keeps it alive", async () => {
     const outcome = await run(
       `const pull = new zmq.Pull(); await pull.bind("tcp://127.0.0.1:*");
