@@ -82,7 +82,10 @@ export class StreamConnection implements Connection {
     this.peerHost = addresses.peerHost;
     // Explicitly paused: adding the "data" listener in `start` then does not resume by itself.
     socket.pause();
-    reads?.attach((chunk) => this.onData(chunk));
+    reads?.attach(
+      (chunk) => this.onData(chunk),
+      (error) => this.destroy(error),
+    );
     socket.on("error", (error) => {
       this.socketError ??= streamError(error, this.remoteAddress);
     });

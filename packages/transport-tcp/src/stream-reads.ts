@@ -29,6 +29,7 @@
 // Imported, not the global: the global `Buffer` is an accessor, a call on every use.
 import { Buffer } from "node:buffer";
 import type { OnReadOpts, Socket } from "node:net";
+import { fromSystemError, ZmqError } from "@zmtp/spec";
 
 /** Node's own read size: the scratch buffer, and the least room a direct read gets. */
 const READ_SIZE = 64 * 1024;
@@ -54,6 +55,15 @@ function sharedScratch(): Buffer {
   return scratch;
 }
 
+/** A new slab; ENOMEM when the memory cannot be had. */
+function allocateSlab(): Buffer {
+  try {
+    return Buffer.allocUnsafeSlow(SLAB_SIZE);
+  } catch (error) {
+    throw new ZmqError("ENOMEM", "Cannot allocate memory to read into", { cause: error });
+  }
+}
+
 /**
  * A copy of the first `size` bytes of `source`, in memory nothing else uses. Copied with `set`
  * from a plain view: `Buffer#copy` validates its arguments in JavaScript first, which costs more
@@ -67,7 +77,7 @@ function copyOut(source: Buffer, size: number): Buffer {
     return chunk;
   }
   if (slab === undefined || SLAB_SIZE - slabUsed < size) {
-    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slab = allocateSlab();
     slabUsed = 0;
   }
   slab.set(bytes, slabUsed);
@@ -109,6 +119,10 @@ export class StreamReads {
 
   /** Receives each chunk read (see `attach`). */
   private sink: ((chunk: Buffer) => void) | undefined;
+  /** Told when a read could not be handled (see `attach`). */
+  private onFailure: ((error: ZmqError) => void) | undefined;
+  /** A failure before `attach`, reported by it. */
+  private failure: ZmqError | undefined;
   /** Chunks read before a sink was attached. */
   private early: Buffer[] | undefined;
   /** Where the next read lands: the shared scratch buffer, or the free end of `own`. */
@@ -126,8 +140,15 @@ export class StreamReads {
   readonly onread: OnReadOpts = {
     buffer: () => this.next,
     callback: (size: number, buffer: Uint8Array): boolean => {
-      this.read(size, buffer as Buffer);
-      return true;
+      // Nothing may escape into Node's read callback (it would be an uncaught exception): a
+      // failure (no memory for a slab) stops reading and goes to the owner, which closes.
+      try {
+        this.read(size, buffer as Buffer);
+        return true;
+      } catch (error) {
+        this.fail(fromSystemError(error));
+        return false;
+      }
     },
   };
 
@@ -158,12 +179,25 @@ export class StreamReads {
     return true;
   }
 
-  /** Hands every chunk read so far, then each one as it is read, to `sink`. */
-  attach(sink: (chunk: Buffer) => void): void {
+  /**
+   * Hands every chunk read so far, then each one as it is read, to `sink`. `onFailure` hears of a
+   * read that could not be handled (ENOMEM when no memory could be had for it); reading has
+   * stopped then, and the socket should be destroyed.
+   */
+  attach(sink: (chunk: Buffer) => void, onFailure?: (error: ZmqError) => void): void {
     this.sink = sink;
+    this.onFailure = onFailure;
     const early = this.early;
     this.early = undefined;
     if (early !== undefined) for (const chunk of early) sink(chunk);
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) onFailure?.(failure);
+  }
+
+  private fail(error: ZmqError): void {
+    if (this.onFailure === undefined) this.failure ??= error;
+    else this.onFailure(error);
   }
 
   /** Gives up this connection's own slab for good (call once the socket closed). */
@@ -185,8 +219,8 @@ export class StreamReads {
     if (this.own === undefined) {
       chunk = copyOut(buffer, size);
       if (size >= STREAM_READ && directCount < MAX_DIRECT && !this.closed) {
-        directCount++;
         this.ownSlab();
+        directCount++;
       }
     } else {
       // Straight into the free end of the own slab: the chunk is a view, the slab's next piece
@@ -204,7 +238,7 @@ export class StreamReads {
   }
 
   private ownSlab(): void {
-    this.own = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    this.own = allocateSlab();
     this.ownUsed = 0;
     this.smallReads = 0;
     this.next = this.own;

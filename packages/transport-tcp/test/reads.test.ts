@@ -1,5 +1,6 @@
+import { Buffer } from "node:buffer";
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
-import type { Connection } from "@zmtp/spec";
+import { type Connection, isZmqError } from "@zmtp/spec";
 import { concatBytes, record, sameBytes, seededBytes, TransportHarness } from "@zmtp/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { acceptedReads, StreamConnection, StreamReads, tcp } from "../src/index";
@@ -113,6 +114,27 @@ describe("tcp reads through onread", () => {
     const bytes = seededBytes(100 * KIB, 3);
     peer.write(bytes);
     expect(sameBytes(await recording.untilBytes(bytes.length), bytes)).toBe(true);
+  });
+});
+
+describe("tcp reads without memory", () => {
+  it("closes the connection with ENOMEM, not the process, when no slab can be had", async () => {
+    harness = new TransportHarness(tcp());
+    const { client, server } = await harness.pair("tcp://127.0.0.1:*");
+    const atClient = record(client);
+    const allocateSlow = Buffer.allocUnsafeSlow;
+    // Every 256 KiB slab fails, as a full heap would make it (a read of 16 KiB or more wants one).
+    Buffer.allocUnsafeSlow = (size: number) => {
+      if (size === 256 * KIB) throw new RangeError("Array buffer allocation failed");
+      return allocateSlow(size);
+    };
+    cleanups.push(() => {
+      Buffer.allocUnsafeSlow = allocateSlow;
+    });
+    server.write([seededBytes(40 * KIB, 5)]);
+    const error = await atClient.whenClosed;
+    expect(isZmqError(error, "ENOMEM")).toBe(true);
+    expect(StreamReads.streaming).toBe(0);
   });
 });
 
