@@ -61,3 +61,27 @@ describe("a socket the program dropped", () => {
     expect((await received).toString()).toBe("for the waiting receive");
   });
 });
+
+describe("a message the program dropped", () => {
+  it("is not kept by the sockets and connection that delivered it to a waiting receive", async () => {
+    const push = new zmq.Push();
+    track(push);
+    await push.bind("tcp://127.0.0.1:*");
+    const pull = new zmq.Pull();
+    track(pull);
+    pull.connect(push.lastEndpoint!);
+    let collected = false;
+    // A registry, not a WeakRef: a WeakRef keeps its target for the rest of the job here.
+    const registry = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    await (async () => {
+      const waiting = pull.receive();
+      await push.send(["two parts,", "read once, then dropped"]);
+      const message = await waiting;
+      expect(message.map(String)).toEqual(["two parts,", "read once, then dropped"]);
+      registry.register(message, "message");
+    })();
+    expect(await collectUntil(() => collected)).toBe(true);
+  });
+});
