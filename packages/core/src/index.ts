@@ -11,5 +11,5 @@ export { Distributor } from "./routing/distributor";
 export { FairQueue } from "./routing/fair-queue";
 export { LoadBalancer } from "./routing/load-balancer";
 export { SubscriptionTrie } from "./routing/subscription-trie";
-export { scheduleMacrotask } from "./schedule";
+export { scheduleMacrotask, unrefTimer } from "./schedule";
 export { Connecter, type ConnectOptions, type Engine, SocketBase } from "./socket-base";

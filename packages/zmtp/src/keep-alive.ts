@@ -9,6 +9,8 @@
  * Node's timer handle (two per round trip), while a process with nothing pending exits at most
  * RELEASE_DELAY ms later than it could.
  */
+import { unrefTimer } from "@zmtp/core";
+
 let holds = 0;
 let timer: ReturnType<typeof setInterval> | undefined;
 /** Whether `timer` is referenced now. */
@@ -32,7 +34,7 @@ export function releaseHold(): void {
   if (--holds !== 0 || checkScheduled) return;
   checkScheduled = true;
   // Unreferenced: the check itself never keeps the process alive.
-  setTimeout(check, RELEASE_DELAY).unref();
+  unrefTimer(setTimeout(check, RELEASE_DELAY));
 }
 
 function check(): void {
