@@ -34,6 +34,41 @@ export interface PipeEngine {
 
 let nextPipeId = 1;
 
+/**
+ * While a socket sends a message whose parts still belong to the caller (`sendBorrowed`): how to
+ * make a part the pipe's own. A pipe that keeps the message queued past the call applies it to
+ * every part, then clears it, so later pipes of the same send see owned parts.
+ */
+let borrowedParts: ((part: Uint8Array) => Uint8Array) | undefined;
+
+/**
+ * Starts a send whose parts are borrowed (SocketBase.sendBorrowed): any pipe that keeps the
+ * message past the call first replaces each part with `own(part)`. Returns what to hand to
+ * `endBorrowing` after the send, so a send nested inside another keeps the outer one's state.
+ */
+export function beginBorrowing(
+  own: (part: Uint8Array) => Uint8Array,
+): ((part: Uint8Array) => Uint8Array) | undefined {
+  const outer = borrowedParts;
+  borrowedParts = own;
+  return outer;
+}
+
+export function endBorrowing(outer: ((part: Uint8Array) => Uint8Array) | undefined): void {
+  borrowedParts = outer;
+}
+
+/** The queued message's parts, made its own (see beginBorrowing). */
+function keepParts(message: Message): void {
+  const own = borrowedParts!;
+  borrowedParts = undefined;
+  for (let index = 0; index < message.length; index++) {
+    const part = message[index]!;
+    const kept = own(part);
+    if (kept !== part) message[index] = kept;
+  }
+}
+
 export class Pipe {
   readonly id = nextPipeId++;
   /** Set by sockets that route by peer (ROUTER, STREAM). */
@@ -93,6 +128,8 @@ export class Pipe {
     if (this.conflate) this.outbound.clear();
     this.outbound.push(message);
     if (this.outbound.length === 1) this.engine?.outboundActivated();
+    // Still queued (the engine did not encode it now): its borrowed parts must be its own.
+    if (borrowedParts !== undefined && this.outbound.length > 0) keepParts(message);
     return true;
   }
 
@@ -101,6 +138,7 @@ export class Pipe {
     if (this.terminated) return;
     this.outbound.push(message);
     if (this.outbound.length === 1) this.engine?.outboundActivated();
+    if (borrowedParts !== undefined && this.outbound.length > 0) keepParts(message);
   }
 
   get hasInbound(): boolean {

@@ -28,7 +28,7 @@ import { type EngineHost, ZmtpEngine } from "./engine";
 import type { Message } from "./message";
 import type { MonitorEvent, MonitorListener } from "./monitor";
 import { defaultOptions, type SocketOptions } from "./options";
-import { Pipe, type PipeOwner } from "./pipe";
+import { beginBorrowing, endBorrowing, Pipe, type PipeOwner } from "./pipe";
 import { RawEngine } from "./raw-engine";
 import { unrefTimer } from "./schedule";
 
@@ -433,6 +433,23 @@ export abstract class SocketBase implements PipeOwner, EngineHost {
   send(message: Message): boolean {
     this.checkOpen();
     return this.xsend(message);
+  }
+
+  /**
+   * `send` of a message whose parts still belong to the caller once this returns (it may reuse
+   * its buffers at once): a pipe that keeps the message queued (a peer connecting, busy or in
+   * this process) first replaces each part with `own(part)`, a copy where one is needed. A
+   * message the engine encodes during the call is not copied again: the encoder copies small
+   * parts into its batch as it writes them.
+   */
+  sendBorrowed(message: Message, own: (part: Uint8Array) => Uint8Array): boolean {
+    this.checkOpen();
+    const outer = beginBorrowing(own);
+    try {
+      return this.xsend(message);
+    } finally {
+      endBorrowing(outer);
+    }
   }
 
   /** Tries to receive now; undefined when nothing is ready. */

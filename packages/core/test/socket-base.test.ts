@@ -551,3 +551,59 @@ describe.each([
     });
   });
 });
+
+describe("sending borrowed parts", () => {
+  /** An `own` that copies every part and counts the copies. */
+  function copier() {
+    const copies: Uint8Array[] = [];
+    const own = (part: Uint8Array): Uint8Array => {
+      const copy = new Uint8Array(part);
+      copies.push(copy);
+      return copy;
+    };
+    return { own, copies };
+  }
+
+  it("copies nothing when the engine encodes the message during the call (tcp)", async () => {
+    const pull = socket("PULL");
+    const push = socket("PUSH");
+    await pull.bind(TCP_ANY);
+    push.connect(pull.lastEndpoint!);
+    await sendWithin(push, message("hello"));
+    await receiveWithin(pull);
+    const { own, copies } = copier();
+    const part = new TextEncoder().encode("first");
+    expect(push.sendBorrowed([part], own)).toBe(true);
+    part.set(new TextEncoder().encode("later"));
+    expect(copies).toHaveLength(0);
+    expect(texts(await receiveWithin(pull))).toEqual(["first"]);
+  });
+
+  it.each([
+    ["tcp", () => TCP_ANY],
+    ["inproc", () => uniqueInprocEndpoint()],
+  ])("makes the parts of a message kept in the pipe its own (%s)", async (_name, endpoint) => {
+    const pull = socket("PULL");
+    await pull.bind(endpoint());
+    const push = socket("PUSH");
+    // Queued while the connection is made: the message outlives the call.
+    push.connect(pull.lastEndpoint!);
+    const { own, copies } = copier();
+    const parts = [new TextEncoder().encode("one"), new TextEncoder().encode("two")];
+    expect(push.sendBorrowed([...parts], own)).toBe(true);
+    expect(copies).toHaveLength(2);
+    for (const part of parts) part.fill(0x2a);
+    // An owned send after it is not copied (the borrowing ended with the call).
+    expect(push.send(message("three"))).toBe(true);
+    expect(copies).toHaveLength(2);
+    expect(texts(await receiveWithin(pull))).toEqual(["one", "two"]);
+    expect(texts(await receiveWithin(pull))).toEqual(["three"]);
+  });
+
+  it("ends the borrowing when the socket type throws", () => {
+    const push = socket("PUSH");
+    push.close();
+    const { own } = copier();
+    expect(isZmqError(thrown(() => push.sendBorrowed([new Uint8Array(1)], own)))).toBe(true);
+  });
+});

@@ -5,9 +5,12 @@
  * copies it out of the chunk, which a kept view would keep alive), others are views of the
  * received bytes (no copy; see `toBuffers` for the others).
  *
- * A sent part of up to COPY_MAX bytes is copied at `send`, as zeromq.js copies it (its zero-copy
- * threshold is 128 bytes): the caller may reuse the buffer as soon as `send` returns. Larger parts
- * go by reference until they are written (zeromq.js hands them to libzmq without a copy too).
+ * A sent part of up to COPY_MAX bytes is the sender's no longer than `send` runs, as zeromq.js
+ * copies it (its zero-copy threshold is 128 bytes): the caller may reuse the buffer as soon as
+ * `send` returns. The copy is made only where the message outlives the call (`ownPart`): most
+ * messages are encoded during `send`, and the encoder copies small parts into its batch anyway.
+ * Larger parts go by reference until they are written (zeromq.js hands them to libzmq without a
+ * copy too).
  */
 import { Buffer } from "node:buffer";
 
@@ -33,8 +36,26 @@ function copied(part: Uint8Array): Buffer {
   return copy;
 }
 
+/**
+ * A sent part the socket may keep past `send`: a copy of a non-empty part of up to COPY_MAX
+ * bytes (the caller may change it once `send` returns), the part itself otherwise.
+ */
+export function ownPart(part: Uint8Array): Uint8Array {
+  return part.length <= COPY_MAX && part.length > 0 ? copied(part) : part;
+}
+
+/** Makes every part of `frames` the socket's own (in place), for a send that waits. */
+export function ownFrames(frames: Uint8Array[]): Uint8Array[] {
+  for (let index = 0; index < frames.length; index++) frames[index] = ownPart(frames[index]!);
+  return frames;
+}
+
+/**
+ * A part as the socket sends it: a view of the caller's bytes (`ownPart` copies it if the
+ * message is kept past `send`), or a Buffer of its own for a string or number.
+ */
 export function toFrame(part: MessageLike): Uint8Array {
-  if (part instanceof Uint8Array) return part.length <= COPY_MAX ? copied(part) : part;
+  if (part instanceof Uint8Array) return part;
   if (typeof part === "string") return Buffer.from(part, "utf8");
   if (part === null) return EMPTY;
   if (typeof part === "number") return Buffer.from(String(part), "utf8");
@@ -48,7 +69,7 @@ export function toFrame(part: MessageLike): Uint8Array {
       "Message must be a string, Buffer, ArrayBuffer, typed array, number or null",
     );
   }
-  return view.length <= COPY_MAX ? copied(view) : view;
+  return view;
 }
 
 export function toFrames(message: MessageLike | MessageLike[]): Uint8Array[] {

@@ -8,7 +8,7 @@ import { isZmqError, ZmqError } from "@zmtp/spec";
 import { type Context, context as defaultContext } from "./context";
 import { busyBinding, busyReading, busyWriting, closedError, timeoutError } from "./errors";
 import { acquireHold, releaseHold } from "./keep-alive";
-import { type Message, type MessageLike, toBuffers, toFrames } from "./message";
+import { type Message, type MessageLike, ownFrames, ownPart, toBuffers, toFrames } from "./message";
 import { Observer } from "./observer";
 import { createCoreSocket, initialOptions } from "./socket-types";
 
@@ -324,7 +324,7 @@ export class Socket {
     const yielding = overdue && timeout !== 0;
     try {
       frames = toFrames(message);
-      if (!yielding && state.core.send(frames)) {
+      if (!yielding && state.core.sendBorrowed(frames, ownPart)) {
         if (overdue) {
           state.syncOperations = 0;
           return new Promise<void>((resolve) => nextTurn(resolve));
@@ -338,6 +338,8 @@ export class Socket {
     }
     if (timeout === 0) return Promise.reject(timeoutError());
     state.syncOperations = 0;
+    // Kept for a later attempt: the caller may change its buffers once this returns.
+    ownFrames(frames);
     const promise = new Promise<void>(capture);
     const pending = new Pending(frames, undefined);
     if (yielding) nextTurn(() => retrySend(state));
