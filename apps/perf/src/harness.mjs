@@ -9,7 +9,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseReport } from "./common.mjs";
 
-/** @typedef {"zmtp" | "zeromq" | "raw"} Subject */
+/**
+ * `raw-await`: the raw baseline shaped like the API (raw/awaiting.mjs), latency only.
+ * @typedef {"zmtp" | "zeromq" | "raw" | "raw-await"} Subject
+ */
 /** @typedef {"tcp" | "ipc" | "inproc"} TransportName */
 /** @typedef {"thr" | "lat"} Kind */
 
@@ -121,9 +124,13 @@ export async function measure({
     ...(warmup === undefined || warmup === 0 ? [] : ["--warmup", String(warmup)]),
     ...(curve === true ? ["--curve"] : []),
   ];
-  if (curve === true && subject === "raw") throw new Error("The raw baseline has no security");
+  const raw = subject === "raw" || subject === "raw-await";
+  if (curve === true && raw) throw new Error("The raw baseline has no security");
+  if (subject === "raw-await" && kind !== "lat") {
+    throw new Error("The awaiting raw baseline measures latency only");
+  }
   if (transport === "inproc") {
-    if (subject === "raw") throw new Error("The raw baseline has no inproc transport");
+    if (raw) throw new Error("The raw baseline has no inproc transport");
     const output = await runNode(
       `inproc-${kind}.mjs`,
       ["--impl", subject, ...flags, ...numbers],
@@ -132,11 +139,12 @@ export async function measure({
     return parseReport(output.stdout);
   }
   const endpoint = await endpointFor(transport);
-  const dir = subject === "raw" ? "raw/" : "";
-  const impl = subject === "raw" ? flags : ["--impl", subject, ...flags];
+  const dir = raw ? "raw/" : "";
+  const impl =
+    subject === "raw-await" ? ["--await", ...flags] : raw ? flags : ["--impl", subject, ...flags];
   // zmq senders stay open until the receiver is done (see --hold in remote-thr.mjs); the raw
   // sender waits for the receiver to close the connection, which amounts to the same.
-  const hold = kind === "thr" && subject !== "raw" ? ["--hold"] : [];
+  const hold = kind === "thr" && !raw ? ["--hold"] : [];
   const local = runNode(`${dir}local-${kind}.mjs`, [...impl, endpoint, ...numbers], options);
   const remote = runNode(
     `${dir}remote-${kind}.mjs`,

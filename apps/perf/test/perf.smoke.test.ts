@@ -1,5 +1,5 @@
 // Smoke test for the perf tools: each runs with tiny counts, for zmtp, the native zeromq
-// package and the raw baseline, and its report parses. Not a timed assertion: numbers only have
+// package and the raw baseline (for latency also shaped like the API), and its report parses. Not a timed assertion: numbers only have
 // to be positive. The tools run as child processes on the built packages (pnpm build first).
 import { describe, expect, it } from "vitest";
 import { pairedRatio } from "../src/bench.mjs";
@@ -21,7 +21,7 @@ describe.each(["tcp", "ipc"] as const)("%s", (transport) => {
     TIMEOUT,
   );
 
-  it.each(subjects)(
+  it.each([...subjects, "raw-await"] as const)(
     "local-lat / remote-lat (%s)",
     async (subject) => {
       const report = await measure({ kind: "lat", transport, subject, size: 256, count: 100 });
@@ -104,6 +104,26 @@ describe("warm-up and CURVE", () => {
           curve: true,
         }),
       ).rejects.toThrow(/no security/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "the awaiting raw baseline takes --warmup and measures latency only",
+    async () => {
+      const lat = await measure({
+        kind: "lat",
+        transport: "tcp",
+        subject: "raw-await",
+        size: 16,
+        count: 50,
+        warmup: 20,
+      });
+      expect(lat).toMatchObject({ size: 16, roundtrips: 50 });
+      expect(lat.latencyUs).toBeGreaterThan(0);
+      await expect(
+        measure({ kind: "thr", transport: "tcp", subject: "raw-await", size: 16, count: 10 }),
+      ).rejects.toThrow(/latency only/);
     },
     TIMEOUT,
   );

@@ -1,10 +1,13 @@
 // @ts-check
 // raw local-lat: accepts one node:net connection and echoes each message (a REQ-shaped envelope:
 // empty delimiter frame with MORE, then the body) back at once, <roundtrip-count> + 1 times.
+// With --await, shaped like the API instead (awaiting.mjs): a loop that awaits each message and
+// awaits the echo's send.
 import { parseArgs, positiveInt } from "../common.mjs";
+import { Inbox, send } from "./awaiting.mjs";
 import { acceptOne, COPY_THRESHOLD, FrameReader, FrameWriter } from "./frames.mjs";
 
-const USAGE = "raw/local-lat [--warmup N] <bind-to> <message-size> <roundtrip-count>";
+const USAGE = "raw/local-lat [--warmup N] [--await] <bind-to> <message-size> <roundtrip-count>";
 
 /**
  * @param {string} endpoint @param {number} size @param {number} roundtrips
@@ -37,10 +40,39 @@ export async function rawLocalLat(endpoint, size, roundtrips, warmup = 0) {
   socket.end();
 }
 
+/**
+ * The echo loop as a program written against the API would run it: await a message (an array
+ * of Buffers of its own), await the send of the same parts.
+ * @param {string} endpoint @param {number} size @param {number} roundtrips
+ * @param {number} [warmup] untimed round trips the other side makes first
+ */
+export async function rawLocalLatAwaiting(endpoint, size, roundtrips, warmup = 0) {
+  const inbox = new Inbox();
+  const reader = new FrameReader((body, more, owned) => inbox.frame(body, more, owned));
+  const socket = await acceptOne(endpoint, (chunk) => reader.push(chunk));
+  socket.on("error", (error) => inbox.fail(error));
+  socket.on("close", () => inbox.fail(new Error("connection closed")));
+  const writer = new FrameWriter(socket);
+  for (let i = 0; i <= warmup + roundtrips; i++) {
+    const message = await inbox.receive();
+    const body = message[message.length - 1];
+    if (body?.length !== size) throw new Error(`message of incorrect size: ${body?.length}`);
+    await send(writer, message);
+  }
+  socket.end();
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { args, warmup, curve } = parseArgs(process.argv.slice(2), USAGE, 3);
+  const argv = process.argv.slice(2);
+  const awaiting = argv.includes("--await");
+  const { args, warmup, curve } = parseArgs(
+    argv.filter((arg) => arg !== "--await"),
+    USAGE,
+    3,
+  );
   if (curve) throw new Error("The raw baseline has no security");
   const size = positiveInt(args[1], USAGE);
   const roundtrips = positiveInt(args[2], USAGE);
-  await rawLocalLat(/** @type {string} */ (args[0]), size, roundtrips, warmup);
+  const run = awaiting ? rawLocalLatAwaiting : rawLocalLat;
+  await run(/** @type {string} */ (args[0]), size, roundtrips, warmup);
 }
