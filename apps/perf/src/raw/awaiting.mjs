@@ -5,7 +5,7 @@
 // The wire code, the batching and the reads stay the raw baseline's; what this adds is what the
 // API's contract costs any JavaScript implementation, before any sockets, pipes or protocol.
 
-/** @typedef {import("./frames.mjs").FrameWriter} FrameWriter */
+import { FrameReader, FrameWriter } from "./frames.mjs";
 
 const RESOLVED = Promise.resolve();
 
@@ -81,4 +81,19 @@ export function send(writer, parts) {
   }
   writer.flush();
   return RESOLVED;
+}
+
+/**
+ * Opens a connection with `open` (acceptOne or connectRetrying bound to an endpoint: it takes the
+ * handler of each chunk read) and returns it with its writer and an inbox fed by a FrameReader.
+ * The inbox's receives reject once the connection fails or closes.
+ * @param {(onChunk: (chunk: Buffer) => void) => Promise<import("node:net").Socket>} open
+ */
+export async function openInbox(open) {
+  const inbox = new Inbox();
+  const reader = new FrameReader((body, more, owned) => inbox.frame(body, more, owned));
+  const socket = await open((chunk) => reader.push(chunk));
+  socket.on("error", (error) => inbox.fail(error));
+  socket.on("close", () => inbox.fail(new Error("connection closed")));
+  return { inbox, socket, writer: new FrameWriter(socket) };
 }

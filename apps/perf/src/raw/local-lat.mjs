@@ -4,7 +4,7 @@
 // With --await, shaped like the API instead (awaiting.mjs): a loop that awaits each message and
 // awaits the echo's send.
 import { parseArgs, positiveInt } from "../common.mjs";
-import { Inbox, send } from "./awaiting.mjs";
+import { openInbox, send } from "./awaiting.mjs";
 import { acceptOne, COPY_THRESHOLD, FrameReader, FrameWriter } from "./frames.mjs";
 
 const USAGE = "raw/local-lat [--warmup N] [--await] <bind-to> <message-size> <roundtrip-count>";
@@ -47,12 +47,7 @@ export async function rawLocalLat(endpoint, size, roundtrips, warmup = 0) {
  * @param {number} [warmup] untimed round trips the other side makes first
  */
 export async function rawLocalLatAwaiting(endpoint, size, roundtrips, warmup = 0) {
-  const inbox = new Inbox();
-  const reader = new FrameReader((body, more, owned) => inbox.frame(body, more, owned));
-  const socket = await acceptOne(endpoint, (chunk) => reader.push(chunk));
-  socket.on("error", (error) => inbox.fail(error));
-  socket.on("close", () => inbox.fail(new Error("connection closed")));
-  const writer = new FrameWriter(socket);
+  const { inbox, socket, writer } = await openInbox((onChunk) => acceptOne(endpoint, onChunk));
   for (let i = 0; i <= warmup + roundtrips; i++) {
     const message = await inbox.receive();
     const body = message[message.length - 1];

@@ -4,7 +4,7 @@
 // With --await, shaped like the API (awaiting.mjs): each round trip awaits a send, then a
 // receive that resolves with the reply's parts.
 import { latencyReport, parseArgs, payload, positiveInt } from "../common.mjs";
-import { Inbox, send } from "./awaiting.mjs";
+import { openInbox, send } from "./awaiting.mjs";
 import { connectRetrying, FrameReader, FrameWriter } from "./frames.mjs";
 
 const USAGE = "raw/remote-lat [--warmup N] [--await] <connect-to> <message-size> <roundtrip-count>";
@@ -52,12 +52,9 @@ export async function rawRemoteLat(endpoint, size, roundtrips, warmup = 0) {
  * @param {number} [warmup] untimed round trips made first
  */
 export async function rawRemoteLatAwaiting(endpoint, size, roundtrips, warmup = 0) {
-  const inbox = new Inbox();
-  const reader = new FrameReader((body, more, owned) => inbox.frame(body, more, owned));
-  const socket = await connectRetrying(endpoint, (chunk) => reader.push(chunk));
-  socket.on("error", (error) => inbox.fail(error));
-  socket.on("close", () => inbox.fail(new Error("connection closed")));
-  const writer = new FrameWriter(socket);
+  const { inbox, socket, writer } = await openInbox((onChunk) =>
+    connectRetrying(endpoint, onChunk),
+  );
   const request = [DELIMITER, payload(size)];
   for (let i = 0; i <= warmup; i++) {
     await send(writer, request);
