@@ -28,6 +28,15 @@ export interface FrameDecoderOptions {
    * the view does. Settable later through `copyMax`.
    */
   copyMax?: number;
+  /**
+   * Makes a view of `length` bytes of `memory` from `byteOffset`, of the kind the chunks'
+   * `subarray` returns (Node: `Buffer.from` for Buffer chunks). When given, a chunk's second and
+   * later bodies are cut with it from the chunk's memory, looked up once per chunk: on Node a
+   * Buffer's `subarray` looks up `buffer` and `byteOffset` again for every body, each a call into
+   * the runtime. A chunk's first body is still its `subarray` (a chunk of one message, as in
+   * request-reply, would pay the lookup for nothing), and so is every body without it.
+   */
+  view?: (memory: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array;
 }
 
 const SHORT_HEADER = 2;
@@ -46,7 +55,21 @@ const SMALL_CHUNK = 1024;
 export class FrameDecoder {
   readonly #maxMessageSize: number;
   readonly #allocate: (size: number) => Uint8Array;
+  readonly #view:
+    | ((memory: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array)
+    | undefined;
   #copyMax = 0;
+  /**
+   * Which chunk is the head (counts the chunks consumed), which one a body was last cut from
+   * and which one's memory is looked up: numbers, not the chunks, so nothing here keeps a
+   * consumed chunk alive (and a store of a number costs no write barrier).
+   */
+  #headSerial = 0;
+  #viewedSerial = -1;
+  #memorySerial = -1;
+  /** The memory of chunk `#memorySerial` and where the chunk starts in it. */
+  #memory: ArrayBufferLike | undefined;
+  #memoryOffset = 0;
   readonly #header = new Uint8Array(LONG_HEADER);
   readonly #headerView = new DataView(this.#header.buffer);
   /**
@@ -74,6 +97,7 @@ export class FrameDecoder {
     }
     this.#maxMessageSize = max;
     this.#allocate = options.allocate ?? zeroed;
+    this.#view = options.view;
     this.copyMax = options.copyMax ?? 0;
   }
 
@@ -133,6 +157,7 @@ export class FrameDecoder {
 
   #fail(error: ZmqError): void {
     this.#error = error;
+    this.#memory = undefined;
     this.#chunks = [];
     this.#head = 0;
     this.#count = 0;
@@ -248,7 +273,7 @@ export class FrameDecoder {
     const at = this.#offset;
     if (chunk.length - at >= size) {
       if (size > this.#copyMax || chunk.length <= SMALL_CHUNK) {
-        const view = chunk.subarray(at, at + size);
+        const view = this.#viewOf(chunk, at, size);
         this.#advance(size);
         return view;
       }
@@ -263,6 +288,23 @@ export class FrameDecoder {
     const body = this.#allocateBody(size);
     this.#copyOut(body, size);
     return body;
+  }
+
+  /** `size` bytes of the head chunk from `at`, as a view (see the `view` option). */
+  #viewOf(chunk: Uint8Array, at: number, size: number): Uint8Array {
+    const view = this.#view;
+    if (view !== undefined) {
+      const serial = this.#headSerial;
+      if (serial === this.#memorySerial) return view(this.#memory!, this.#memoryOffset + at, size);
+      if (serial === this.#viewedSerial) {
+        this.#memorySerial = serial;
+        this.#memory = chunk.buffer;
+        this.#memoryOffset = chunk.byteOffset;
+        return view(this.#memory, this.#memoryOffset + at, size);
+      }
+      this.#viewedSerial = serial;
+    }
+    return chunk.subarray(at, at + size);
   }
 
   /**
@@ -281,7 +323,11 @@ export class FrameDecoder {
       end += chunk.length;
       left -= chunk.length;
     }
-    const view = new Uint8Array(memory, first.byteOffset + this.#offset, size);
+    const start = first.byteOffset + this.#offset;
+    const view =
+      this.#view === undefined
+        ? new Uint8Array(memory, start, size)
+        : this.#view(memory, start, size);
     let consumed = 0;
     while (consumed < size) {
       const chunk = this.#chunks[this.#head]!;
@@ -326,6 +372,8 @@ export class FrameDecoder {
     const chunks = this.#chunks;
     if (this.#offset < chunks[this.#head]!.length) return;
     this.#offset = 0;
+    this.#headSerial++;
+    if (this.#memory !== undefined) this.#memory = undefined;
     chunks[this.#head++] = undefined;
     if (this.#head === this.#count) {
       this.#head = 0;

@@ -316,6 +316,56 @@ describe("FrameDecoder", () => {
     expect(straddling.body.buffer.byteLength).toBe(3);
   });
 
+  it("with `view`, cuts a chunk's second and later bodies from its memory, the first by subarray", () => {
+    /** A view maker that records its calls and marks its views, to tell them from subarrays. */
+    const made: [ArrayBufferLike, number, number][] = [];
+    const marked = new WeakSet<Uint8Array>();
+    const view = (memory: ArrayBufferLike, byteOffset: number, length: number) => {
+      made.push([memory, byteOffset, length]);
+      const result = new Uint8Array(memory, byteOffset, length);
+      marked.add(result);
+      return result;
+    };
+    const decoder = new FrameDecoder({ view });
+    const frames = ["first", "second", "third"].map((text, index) =>
+      encodeFrame(utf8Encode(text), index < 2 ? FLAG_MORE : 0),
+    );
+    // The chunk sits inside a larger buffer, so offsets are checked against its memory.
+    const memory = new Uint8Array(100);
+    const chunk = memory.subarray(10, 10 + concat(frames).length);
+    chunk.set(concat(frames));
+    decoder.push(chunk);
+    const bodies = [decoder.next()!, decoder.next()!, decoder.next()!].map((frame) => frame.body);
+    expect(bodies.map(utf8Decode)).toEqual(["first", "second", "third"]);
+    expect(bodies.map((body) => marked.has(body))).toEqual([false, true, true]);
+    expect(made).toEqual([
+      [memory.buffer, 10 + 7 + 2, 6],
+      [memory.buffer, 10 + 7 + 8 + 2, 5],
+    ]);
+    // A new chunk gets its own memory, looked up again: its first body is a subarray again.
+    const next = concat([encodeFrame(utf8Encode("a"), FLAG_MORE), encodeFrame(utf8Encode("b"), 0)]);
+    decoder.push(next);
+    const [a, b] = [decoder.next()!.body, decoder.next()!.body];
+    expect([utf8Decode(a), utf8Decode(b)]).toEqual(["a", "b"]);
+    expect([marked.has(a), marked.has(b)]).toEqual([false, true]);
+    expect(made.at(-1)).toEqual([next.buffer, next.byteOffset + 5, 1]);
+  });
+
+  it("with `view`, makes a frame joined across adjacent chunks with it", () => {
+    const made: number[] = [];
+    const decoder = new FrameDecoder({
+      view: (memory, byteOffset, length) => {
+        made.push(byteOffset, length);
+        return new Uint8Array(memory, byteOffset, length);
+      },
+    });
+    const wire = encodeFrame(seeded(2000), 0);
+    decoder.push(wire.subarray(0, 1000));
+    decoder.push(wire.subarray(1000));
+    expect(decoder.next()!.body).toEqual(seeded(2000));
+    expect(made).toEqual([wire.byteOffset + 9, 2000]);
+  });
+
   it("gathers a straddling frame into an array from `allocate`, whatever it held", () => {
     const sizes: number[] = [];
     const decoder = new FrameDecoder({

@@ -175,9 +175,11 @@ export class ZmtpEngine implements PipeEngine {
     const { maxMessageSize } = host.options;
     const allocate = connection.allocateBuffer?.bind(connection);
     this.allocate = allocate;
+    const view = connection.viewBuffer;
     this.decoder = new FrameDecoder({
       maxMessageSize: maxMessageSize < 0 ? -1 : maxMessageSize,
       ...(allocate === undefined ? {} : { allocate }),
+      ...(view === undefined ? {} : { view }),
     });
     this.encoder = new FrameEncoder({
       bufferSize: WRITE_BUFFER_SIZE,

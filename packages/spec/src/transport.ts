@@ -68,6 +68,13 @@ export interface Connection {
    */
   allocateBuffer?(size: number): Uint8Array;
   /**
+   * Optional, called without `this`: a view of `length` bytes of `memory` from `byteOffset`, of
+   * the kind the chunks this connection hands to its handler are (Node: `Buffer.from`, for
+   * Buffer chunks). The engine cuts a chunk's second and later frame bodies with it (see the
+   * codec's `FrameDecoder` option `view`): cheaper than `subarray` of a Node Buffer.
+   */
+  readonly viewBuffer?: (memory: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array;
+  /**
    * Optional: true when every chunk passed to `write` so far has left this process's hands (Node:
    * the kernel took the bytes, nothing is queued in the socket), so the engine may write into
    * that memory again instead of allocating. Leave it out where a written chunk stays referenced

@@ -21,6 +21,13 @@ import type { Socket } from "node:net";
 import { type Connection, type ConnectionHandler, fromSystemError, ZmqError } from "@zmtp/spec";
 import type { StreamReads } from "./stream-reads";
 
+/** `Buffer.from(memory, byteOffset, length)`: a Buffer over those bytes, no copy. */
+const bufferView = Buffer.from as (
+  memory: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+) => Buffer;
+
 /** How a connection names its two ends. */
 export interface StreamAddresses {
   readonly localAddress: string;
@@ -188,6 +195,9 @@ export class StreamConnection implements Connection {
     socket.uncork();
     return !socket.writableNeedDrain;
   }
+
+  /** Buffers over the memory of the chunks read (see `Connection.viewBuffer`). */
+  readonly viewBuffer = bufferView;
 
   /**
    * Uninitialised memory for the engine's buffers and decoded bodies (every byte is written
