@@ -76,6 +76,13 @@ export interface FrameEncoderOptions {
 const EMPTY = new Uint8Array(0);
 
 /**
+ * `Uint8Array.prototype.set`, taken once: called through `call`, optimised code calls it
+ * directly, where `buffer.set` is a generic property lookup per frame (V8 does not inline the
+ * lookup of a typed array's methods).
+ */
+const typedArraySet = Uint8Array.prototype.set;
+
+/**
  * Batches many frames: small frames are coalesced into one growing buffer; bodies >= a
  * threshold are passed by reference, not copied. A flushed chunk is never written again, so the
  * caller may hold on to it (e.g. while the transport writes it).
@@ -216,7 +223,7 @@ export class FrameEncoder {
       this.#reserve(headerSize + length);
       const offset = writeHeader(this.#buffer, this.#used, length, flags);
       // Not for an empty body (a REQ's delimiter): `set` is a call even with nothing to copy.
-      if (length > 0) this.#buffer.set(body, offset);
+      if (length > 0) typedArraySet.call(this.#buffer, body, offset);
       this.#used = offset + length;
     }
     this.#pending += headerSize + length;
