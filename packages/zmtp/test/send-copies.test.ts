@@ -83,6 +83,40 @@ describe("reusing a small sent Buffer at once", () => {
     expect([fromTcp!.toString(), fromInproc!.toString()]).toEqual(["first", "first"]);
   });
 
+  it("a conflating socket's newest kept message keeps what was sent", async () => {
+    const router = track(new zmq.Router());
+    await router.bind("tcp://127.0.0.1:*");
+    const endpoint = router.lastEndpoint!;
+    await router.unbind(endpoint);
+    // Conflate keeps the newest message until it is written: the peer is not there yet.
+    const dealer = track(new zmq.Dealer({ conflate: true, routingId: "d" }));
+    dealer.connect(endpoint);
+    const older = Buffer.from("older");
+    const newest = Buffer.from("first");
+    await dealer.send(older);
+    await dealer.send(newest);
+    older.write("later");
+    newest.write("later");
+    await router.bind(endpoint);
+    const [, part] = await router.receive();
+    expect(part!.toString()).toBe("first");
+  });
+
+  it("a subscription queued while an XSUB connects keeps what was sent", async () => {
+    const xpub = track(new zmq.XPublisher());
+    await xpub.bind("tcp://127.0.0.1:*");
+    const endpoint = xpub.lastEndpoint!;
+    await xpub.unbind(endpoint);
+    const xsub = track(new zmq.XSubscriber());
+    xsub.connect(endpoint);
+    const subscription = Buffer.from("\x01topic");
+    await xsub.send(subscription);
+    subscription.write("\x01xxxxx");
+    await xpub.bind(endpoint);
+    const [received] = await xpub.receive();
+    expect(received!.toString()).toBe("\x01topic");
+  });
+
   it("a STREAM socket keeps what was sent for its raw connection", async () => {
     const chunks: Buffer[] = [];
     let peer: NetSocket | undefined;
