@@ -126,19 +126,25 @@ export class Pipe {
   write(message: Message): boolean {
     if (!this.checkWrite()) return false;
     if (this.conflate) this.outbound.clear();
-    this.outbound.push(message);
-    if (this.outbound.length === 1) this.engine?.outboundActivated();
-    // Still queued (the engine did not encode it now): its borrowed parts must be its own.
-    if (borrowedParts !== undefined && this.outbound.length > 0) keepParts(message);
+    this.queueOutbound(message);
     return true;
   }
 
   /** Queues a message regardless of the mark (used for subscriptions, which libzmq never drops). */
   forceWrite(message: Message): void {
     if (this.terminated) return;
+    this.queueOutbound(message);
+  }
+
+  private queueOutbound(message: Message): void {
     this.outbound.push(message);
-    if (this.outbound.length === 1) this.engine?.outboundActivated();
-    if (borrowedParts !== undefined && this.outbound.length > 0) keepParts(message);
+    try {
+      if (this.outbound.length === 1) this.engine?.outboundActivated();
+    } finally {
+      // Still queued (the engine did not encode it now, or failed to): borrowed parts must
+      // become the pipe's own before the sender may change them.
+      if (borrowedParts !== undefined && this.outbound.length > 0) keepParts(message);
+    }
   }
 
   get hasInbound(): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Pipe, type PipeEngine, type PipeOwner } from "../src/index";
+import { beginBorrowing, endBorrowing } from "../src/pipe";
 import { message, texts } from "./helpers";
 
 class Owner implements PipeOwner {
@@ -211,5 +212,27 @@ describe("Pipe terminate", () => {
     pipe.dropOutbound();
     expect(pipe.outboundLength).toBe(0);
     expect(texts(pipe.read())).toEqual(["in"]);
+  });
+});
+
+describe("borrowed parts", () => {
+  it("are made the pipe's own when the engine fails while the message is queued", () => {
+    const owner = new Owner();
+    const pipe = new Pipe(owner, 0, 0, "test://pipe");
+    pipe.attachEngine({
+      outboundActivated: () => {
+        throw new Error("engine failed");
+      },
+      inboundDrained: () => {},
+    });
+    const part = new Uint8Array([1, 2, 3]);
+    const outer = beginBorrowing((borrowed) => new Uint8Array(borrowed));
+    try {
+      expect(() => pipe.write([part])).toThrow("engine failed");
+    } finally {
+      endBorrowing(outer);
+    }
+    part.fill(9);
+    expect([...pipe.pull()![0]!]).toEqual([1, 2, 3]);
   });
 });
