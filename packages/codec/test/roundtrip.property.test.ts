@@ -94,6 +94,47 @@ describe("encode then decode round-trips", () => {
     );
   });
 
+  it("the same with a `view` maker and copyMax, chunks in one buffer or copied apart", () => {
+    fc.assert(
+      fc.property(
+        messages.chain((sent) => {
+          const encoder = new FrameEncoder();
+          for (const parts of sent) encoder.writeMessage(parts);
+          const stream = concat(encoder.flush());
+          return fc.tuple(
+            fc.constant(sent),
+            fc.constant(stream),
+            cuts(stream.length),
+            fc.boolean(),
+            fc.constantFrom(0, 16, 128),
+          );
+        }),
+        ([sent, stream, at, copied, copyMax]) => {
+          // Inside a larger buffer, so offsets into the memory are not offsets into the chunk.
+          const memory = new Uint8Array(stream.length + 20);
+          memory.set(stream, 10);
+          const pieces = splitAt(memory.subarray(10, 10 + stream.length), at);
+          let views = 0;
+          const { frames, decoder } = decodeChunks(
+            copied ? pieces.map((piece) => piece.slice()) : pieces,
+            {
+              copyMax,
+              view: (buffer, byteOffset, length) => {
+                views++;
+                return new Uint8Array(buffer, byteOffset, length);
+              },
+            },
+          );
+          expectSameMessages(toMessages(frames), sent);
+          expect(decoder.buffered).toBe(0);
+          // Every view made is accounted for by a frame that was not copied or empty.
+          expect(views).toBeLessThanOrEqual(frames.length);
+        },
+      ),
+      { seed: 43, numRuns: 150 },
+    );
+  });
+
   it("encodeFrame and FrameEncoder produce the same bytes", () => {
     fc.assert(
       fc.property(message, fc.integer({ min: 0, max: 10_000 }), (parts, threshold) => {
