@@ -34,14 +34,16 @@ function capture(settle: (value: never) => void, fail: (error: Error) => void): 
  */
 class Pending {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** The socket, kept reachable while this waits (an unreachable socket is closed). */
-  owner: object | undefined = undefined;
   #held = true;
   readonly #settle: (value: unknown) => void;
   readonly #fail: (error: Error) => void;
 
-  /** `frames`: what a pending send sends; `into`: what a pending receive resolves with. */
+  /**
+   * `owner`: the socket, kept reachable while this waits (an unreachable socket is closed);
+   * `frames`: what a pending send sends; `into`: what a pending receive resolves with.
+   */
   constructor(
+    readonly owner: object,
     readonly frames: Uint8Array[] | undefined,
     private readonly into: ReceiveInto<unknown> | undefined,
   ) {
@@ -341,7 +343,7 @@ export class Socket {
     // Kept for a later attempt: the caller may change its buffers once this returns.
     ownFrames(frames);
     const promise = new Promise<void>(capture);
-    const pending = new Pending(frames, undefined);
+    const pending = new Pending(this, frames, undefined);
     if (yielding) nextTurn(() => retrySend(state));
     if (timeout > 0) {
       pending.timer = setTimeout(() => {
@@ -357,7 +359,6 @@ export class Socket {
         }
       }, timeout);
     }
-    pending.owner = this;
     state.sending = pending;
     return promise;
   }
@@ -401,7 +402,7 @@ export class Socket {
     if (timeout === 0) return rejected(into, timeoutError());
     state.syncOperations = 0;
     const promise = new Promise<T>(capture);
-    const pending = new Pending(undefined, into);
+    const pending = new Pending(this, undefined, into);
     if (yielding) nextTurn(() => retryReceive(state));
     if (timeout > 0) {
       pending.timer = setTimeout(() => {
@@ -410,7 +411,6 @@ export class Socket {
         pending.reject(timeoutError());
       }, timeout);
     }
-    pending.owner = this;
     state.receiving = pending;
     return promise;
   }
