@@ -375,7 +375,7 @@ function render(options, cells, results, key, errors, retried, seconds, load) {
           ? "Both processes of a run share one CPU (`taskset -c 0`): a round trip then costs what both sides compute, with no cross-CPU wake-ups. Unpinned on this 2-vCPU machine, the same run lands at about 5 or about 12 µs from one run to the next, for every subject, which hides the differences measured here."
           : "Processes not pinned (`--no-pin`): wake-ups across CPUs vary from run to run.",
         "",
-        "**raw, awaiting** is the raw baseline written the way the API makes a program run: each side awaits every receive (a promise resolved with an array of Buffers of its own) and every send, over the same wire code. zmtp/awaiting compares zmtp with it: what zmtp costs beyond the API's contract. The target still reads against **raw**.",
+        "**raw, awaiting** is the raw baseline written the way the API makes a program run: each side awaits every receive (a promise resolved with an array of Buffers of its own) and every send, over the same wire code. zmtp/awaiting compares zmtp with it: what zmtp costs beyond the API's contract. The target still reads against **raw**; what bounds the 16 B and 256 B cells against it is in docs/architecture.md (\"Most of zmtp's latency gap to the raw baseline is the API's contract\").",
         "",
         "| transport | size | round trips (+ warm-up) | zmtp | native | raw | raw, awaiting | zmtp/native | zmtp/raw | zmtp/awaiting | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -384,7 +384,7 @@ function render(options, cells, results, key, errors, retried, seconds, load) {
       lines.push(
         "## CURVE throughput: PUSH → PULL over tcp, messages per second (higher is better)",
         "",
-        "zmtp NULL is the same size's zmtp figure in the throughput table above (same run).",
+        "zmtp NULL is the same size's zmtp figure in the throughput table above (same run). What bounds CURVE/NULL at 256 B (the receiving core: NULL's path plus opening the box already exceed half of NULL's per-message budget) is in docs/architecture.md (\"Small CURVE messages are bound by the receiving core\").",
         "",
         "| transport | size | count (+ warm-up) | zmtp CURVE | native CURVE | zmtp NULL | zmtp/native | CURVE/NULL | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
