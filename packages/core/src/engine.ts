@@ -36,7 +36,7 @@ import {
 } from "@zmtp/spec";
 import { EMPTY_FRAME, type Message } from "./message";
 import type { SocketOptions } from "./options";
-import type { Pipe, PipeEngine } from "./pipe";
+import { ownBorrowed, type Pipe, type PipeEngine } from "./pipe";
 import { scheduleMacrotask, unrefTimer } from "./schedule";
 
 /** What an engine needs from its socket. */
@@ -56,6 +56,22 @@ export interface EngineHost {
 }
 
 type State = "greeting" | "handshake" | "active" | "closed";
+
+/**
+ * In-process answers are delivered inside their send (write-through), so an in-process
+ * request-reply runs as a chain of promise continuations within one event-loop turn. After this
+ * many such deliveries the next message waits for the next macrotask, as every message did
+ * before, so a ping-pong that never ends still lets I/O and timers run (about every 50 µs).
+ */
+const DIRECT_CHAIN_LIMIT = 128;
+/** Write-through in-process deliveries since a scheduled flush last ran (any engine's). */
+let directChain = 0;
+/**
+ * Inside a write-through delivery: a send that it sets off at once (a waiting send the receiving
+ * socket retries) is flushed on the next macrotask, so no delivery reaches back into a socket
+ * that is still in its own send.
+ */
+let delivering = false;
 
 /** The engine of each connection, so an in-process peer can find the engine at the other end. */
 const enginesByConnection = new WeakMap<Connection, ZmtpEngine>();
@@ -508,7 +524,9 @@ export class ZmtpEngine implements PipeEngine {
     const waiter = this.directWaiter;
     if (waiter !== undefined) {
       this.directWaiter = undefined;
-      waiter.outboundActivated();
+      // On the next macrotask, not now: this runs inside a read of our pipe, and a delivery
+      // into it from there would re-enter the socket mid-read.
+      if (waiter.state === "active") waiter.scheduleFlush();
     }
     if (!this.readPaused || this.stopped) return;
     this.readPaused = false;
@@ -525,6 +543,28 @@ export class ZmtpEngine implements PipeEngine {
   outboundActivated(): void {
     if (this.state !== "active") return;
     const pipe = this.pipe;
+    if (
+      pipe !== undefined &&
+      !this.flushing &&
+      this.directPeer !== undefined &&
+      this.writeThrough &&
+      !this.flushScheduled &&
+      !delivering &&
+      directChain < DIRECT_CHAIN_LIMIT
+    ) {
+      // An in-process answer: delivered now, by reference, as a written one would be written.
+      directChain++;
+      this.writeThrough = false;
+      delivering = true;
+      try {
+        this.flush();
+      } finally {
+        delivering = false;
+      }
+      // Still queued when the peer's pipe is at its mark (it calls back when it has room).
+      if (!this.held && pipe.outboundLength > 0) this.updateHold();
+      return;
+    }
     if (
       pipe !== undefined &&
       !this.flushing &&
@@ -549,11 +589,17 @@ export class ZmtpEngine implements PipeEngine {
         }
       }
     }
+    this.scheduleFlush();
+  }
+
+  /** Flushes on the next macrotask (once, however often it is asked for meanwhile). */
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     if (!this.held) this.updateHold();
     this.flushScheduled = true;
     scheduleMacrotask(() => {
       this.flushScheduled = false;
+      directChain = 0;
       // A single message since the last write is no burst: the next one may go at once.
       if (this.encodedSinceWrite + (this.pipe?.outboundLength ?? 0) <= 1) this.writeThrough = true;
       this.flush();
@@ -592,10 +638,15 @@ export class ZmtpEngine implements PipeEngine {
       }
       // Its own array: a message fanned out to several pipes (PUB) is one shared array, and the
       // receiving socket owns what it receives (ROUTER prepends the routing id, zmtp's facade
-      // converts the frames in place).
-      target.deliver(pipe.pull()!.slice());
+      // converts the frames in place). Delivered inside its send (write-through), its parts may
+      // still be the caller's: they are copied as a pipe keeping them would.
+      const message = pipe.pull()!;
+      ownBorrowed(message);
+      target.deliver(message.slice());
     }
     peer.receivedSincePing = true;
+    // Data from the peer, as for a wire connection: its answer may go at once.
+    peer.writeThrough = true;
     if (this.closing && pipe.outboundLength === 0) this.finishClose();
   }
 

@@ -58,6 +58,14 @@ export function endBorrowing(outer: ((part: Uint8Array) => Uint8Array) | undefin
   borrowedParts = outer;
 }
 
+/**
+ * A message that leaves its pipe during the send that queued it, by reference (an in-process
+ * peer's pipe): its parts, made its own first when they are borrowed (see beginBorrowing).
+ */
+export function ownBorrowed(message: Message): void {
+  if (borrowedParts !== undefined) keepParts(message);
+}
+
 /** The queued message's parts, made its own (see beginBorrowing). */
 function keepParts(message: Message): void {
   const own = borrowedParts!;

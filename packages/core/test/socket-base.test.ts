@@ -607,3 +607,59 @@ describe("sending borrowed parts", () => {
     expect(isZmqError(thrown(() => push.sendBorrowed([new Uint8Array(1)], own)))).toBe(true);
   });
 });
+
+describe("in-process answers", () => {
+  /** A PAIR pair over inproc, past its first exchange (from then on messages go by reference). */
+  async function settledPair(): Promise<[TestSocket, TestSocket]> {
+    const name = uniqueInprocEndpoint();
+    const a = socket("PAIR");
+    await a.bind(name);
+    const b = socket("PAIR");
+    b.connect(name);
+    await sendWithin(a, message("hello"));
+    await receiveWithin(b);
+    await sendWithin(b, message("hello"));
+    await receiveWithin(a);
+    return [a, b];
+  }
+
+  it("an answer is in the peer's pipe when its send returns", async () => {
+    const [a, b] = await settledPair();
+    a.send(message("question"));
+    expect(texts(b.receive())).toEqual(["question"]);
+    b.send(message("answer"));
+    expect(texts(a.receive())).toEqual(["answer"]);
+  });
+
+  it("a peer that answers from inside the delivery does not reach back into the send", async () => {
+    const [a, b] = await settledPair();
+    // A synchronous echo, as a core user may write one on onReadable.
+    b.onReadable = () => {
+      for (let got = b.receive(); got !== undefined && !b.closed; got = b.receive()) b.send(got);
+    };
+    let sending = false;
+    let readableWhileSending = 0;
+    let wake = () => {};
+    a.onReadable = () => {
+      if (sending) readableWhileSending++;
+      wake();
+    };
+    for (let round = 0; round < 3; round++) {
+      sending = true;
+      a.send(message(`ping ${round}`));
+      sending = false;
+      let got = a.receive();
+      for (let waits = 0; got === undefined && waits < 100; waits++) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 50);
+        });
+        got = a.receive();
+      }
+      expect(texts(got)).toEqual([`ping ${round}`]);
+    }
+    b.onReadable = undefined;
+    a.onReadable = undefined;
+    expect(readableWhileSending).toBe(0);
+  });
+});
