@@ -9,19 +9,28 @@ import { track } from "./track";
 
 let count = 0;
 
-async function pair(): Promise<{ req: zmq.Request; rep: zmq.Reply }> {
+/**
+ * `bound` and `connected` over a fresh inproc name, past a first exchange (connected speaks
+ * first): from then on messages go by reference.
+ */
+async function settled<B extends zmq.Socket, C extends zmq.Socket>(
+  bound: B,
+  connected: C,
+): Promise<[B, C]> {
   const endpoint = `inproc://inproc-answers-${count++}`;
-  const rep = track(new zmq.Reply());
-  await rep.bind(endpoint);
-  const req = track(new zmq.Request());
-  req.connect(endpoint);
-  // The first exchange settles the connection (its messages take the scheduled path).
-  await req.send("hello");
-  await rep.receive();
-  await rep.send("hello");
-  await req.receive();
-  return { req, rep };
+  await track(bound).bind(endpoint);
+  track(connected).connect(endpoint);
+  await connected.send("hello");
+  await bound.receive();
+  await bound.send("hello");
+  await connected.receive();
+  return [bound, connected];
 }
+
+const pair = async () => {
+  const [rep, req] = await settled(new zmq.Reply(), new zmq.Request());
+  return { req, rep };
+};
 
 /** A macrotask counter: how many event-loop turns (setImmediate) passed while it ran. */
 function countTurns(): { readonly turns: number; stop(): void } {
@@ -73,15 +82,7 @@ describe("in-process request-reply", () => {
     // Each side asks for its next message before it answers, so no receive resolves at once
     // and the socket's own bound on operations resolved at once never applies: only the bound
     // on in-process answers per turn breaks the chain.
-    const endpoint = `inproc://inproc-answers-${count++}`;
-    const a = track(new zmq.Dealer());
-    await a.bind(endpoint);
-    const b = track(new zmq.Dealer());
-    b.connect(endpoint);
-    await a.send("hello");
-    await b.receive();
-    await b.send("hello");
-    await a.receive();
+    const [a, b] = await settled(new zmq.Dealer(), new zmq.Dealer());
     const rounds = 20_000;
     let done = 0;
     let doneWhenTimerFired: number | undefined;
