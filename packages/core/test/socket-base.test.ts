@@ -19,6 +19,7 @@ import {
   TCP_ANY,
   TestSocket,
   texts,
+  turns,
   watch,
 } from "./helpers";
 
@@ -661,5 +662,32 @@ describe("in-process answers", () => {
     b.onReadable = undefined;
     a.onReadable = undefined;
     expect(readableWhileSending).toBe(0);
+  });
+  it("a read that makes room for a waiting peer does not take its message in mid-read", async () => {
+    const name = uniqueInprocEndpoint();
+    const a = socket("PAIR");
+    await a.bind(name);
+    const b = socket("PAIR");
+    b.options.receiveHighWaterMark = 1;
+    b.connect(name);
+    await sendWithin(a, message("hello"));
+    await receiveWithin(b);
+    await sendWithin(b, message("hello"));
+    await receiveWithin(a);
+    a.send(message("one"));
+    a.send(message("two"));
+    // "two" waits in a's pipe until b, holding "one" at its mark of 1, reads.
+    await turns(2);
+    let reading = false;
+    let readableWhileReading = 0;
+    b.onReadable = () => {
+      if (reading) readableWhileReading++;
+    };
+    reading = true;
+    const first = b.receive();
+    reading = false;
+    expect(texts(first)).toEqual(["one"]);
+    expect(texts(await receiveWithin(b))).toEqual(["two"]);
+    expect(readableWhileReading).toBe(0);
   });
 });
