@@ -543,53 +543,48 @@ export class ZmtpEngine implements PipeEngine {
   outboundActivated(): void {
     if (this.state !== "active") return;
     const pipe = this.pipe;
-    if (
-      pipe !== undefined &&
-      !this.flushing &&
-      this.directPeer !== undefined &&
-      this.writeThrough &&
-      !this.flushScheduled &&
-      !delivering &&
-      directChain < DIRECT_CHAIN_LIMIT
-    ) {
-      // An in-process answer: delivered now, by reference, as a written one would be written.
-      directChain++;
-      this.writeThrough = false;
-      delivering = true;
-      try {
-        this.flush();
-      } finally {
-        delivering = false;
-      }
-      // Still queued when the peer's pipe is at its mark (it calls back when it has room).
-      if (!this.held && pipe.outboundLength > 0) this.updateHold();
-      return;
-    }
-    if (
-      pipe !== undefined &&
-      !this.flushing &&
-      !this.waitingDrain &&
-      this.directDecided &&
-      this.directPeer === undefined
-    ) {
-      if (this.writeThrough && !this.flushScheduled) {
-        this.writeThrough = false;
-        this.flush();
-        return;
-      }
-      // Encoded now, written with the rest of the turn's batch: the bytes of every part the
-      // encoder copies (below 8 KiB) leave the caller's buffers during its send. A conflating
-      // pipe keeps its newest message until the write instead.
-      if (!pipe.conflate) {
-        this.flushing = true;
-        try {
-          this.encodePipe(pipe, false);
-        } finally {
-          this.flushing = false;
+    if (pipe !== undefined && !this.flushing) {
+      // An answer (see writeThrough) goes inside its send.
+      const answer = this.writeThrough && !this.flushScheduled;
+      if (this.directPeer !== undefined) {
+        if (answer && !delivering && directChain < DIRECT_CHAIN_LIMIT) {
+          this.handOver(pipe);
+          return;
+        }
+      } else if (this.directDecided && !this.waitingDrain) {
+        if (answer) {
+          this.writeThrough = false;
+          this.flush();
+          return;
+        }
+        // Encoded now, written with the rest of the turn's batch: the bytes of every part the
+        // encoder copies (below 8 KiB) leave the caller's buffers during its send. A conflating
+        // pipe keeps its newest message until the write instead.
+        if (!pipe.conflate) {
+          this.flushing = true;
+          try {
+            this.encodePipe(pipe, false);
+          } finally {
+            this.flushing = false;
+          }
         }
       }
     }
     this.scheduleFlush();
+  }
+
+  /** An in-process answer: handed to the peer now, by reference, as a written one is written. */
+  private handOver(pipe: Pipe): void {
+    this.writeThrough = false;
+    directChain++;
+    delivering = true;
+    try {
+      this.flush();
+    } finally {
+      delivering = false;
+    }
+    // Still queued when the peer's pipe is at its mark (it calls back when it has room).
+    if (!this.held && pipe.outboundLength > 0) this.updateHold();
   }
 
   /** Flushes on the next macrotask (once, however often it is asked for meanwhile). */

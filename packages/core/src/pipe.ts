@@ -151,7 +151,7 @@ export class Pipe {
     } finally {
       // Still queued (the engine did not encode it now, or failed to): borrowed parts must
       // become the pipe's own before the sender may change them.
-      if (borrowedParts !== undefined && this.outbound.length > 0) keepParts(message);
+      if (this.outbound.length > 0) ownBorrowed(message);
     }
   }
 
